@@ -1,0 +1,45 @@
+# salvo: common tasks.
+#
+#   make quickstart   build salvo and walk through its main job on a temporary store
+#   make test         build and run the whole test suite (what CI runs)
+#   make bench        release build, measured against the sandbox (see BENCHMARKS.md)
+#   make install      release binary (static Swift runtime) to $(PREFIX)/bin
+#   make format       apply swift format to the sources and tests
+#   make lint         check that swift format has nothing to change
+#
+# Each target installs the Debian packages it needs (scripts/install-deps.sh) on a fresh machine.
+
+SWIFT ?= swift
+PREFIX ?= /usr/local
+SALVO_DEBUG := .build/debug/salvo
+
+.PHONY: quickstart test build release install format lint deps clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build --product salvo
+
+quickstart: build
+	@scripts/quickstart.sh $(SALVO_DEBUG)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+release: deps
+	$(SWIFT) build -c release --product salvo --static-swift-stdlib
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 .build/release/salvo $(DESTDIR)$(PREFIX)/bin/salvo
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Plugins migrations
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins migrations
+
+clean:
+	rm -rf .build

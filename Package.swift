@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "salvo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "salvo", targets: ["salvo"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/ordo-one/TextTable.git", from: "0.0.2"),
+    ],
+    targets: [
+        // The schema's only source: migrations/NNNN_name.sql, embedded into the binary at build time.
+        .target(
+            name: "SalvoMigrations",
+            path: "migrations",
+            plugins: ["EmbedMigrations"]
+        ),
+        .plugin(
+            name: "EmbedMigrations",
+            capability: .buildTool(),
+            dependencies: ["MigrationEmbedder"]
+        ),
+        .executableTarget(name: "MigrationEmbedder"),
+
+        .target(
+            name: "SalvoCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "SalvoStore",
+            dependencies: [
+                "SalvoCore",
+                "SalvoMigrations",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "SalvoCLI",
+            dependencies: [
+                "SalvoCore",
+                "SalvoStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TextTable", package: "TextTable"),
+            ]
+        ),
+        .executableTarget(name: "salvo", dependencies: ["SalvoCLI"]),
+
+        .testTarget(name: "SalvoCoreTests", dependencies: ["SalvoCore"]),
+        .testTarget(
+            name: "SalvoStoreTests",
+            dependencies: ["SalvoStore", "SalvoMigrations", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["salvo", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+    ]
+)

@@ -1,0 +1,51 @@
+import ArgumentParser
+import SalvoCore
+
+/// `salvo env edit NAME [flags]`.
+struct EnvEdit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit",
+        abstract: "Change an environment's base URL, token, auth, variables or guard window.",
+        discussion: """
+            Examples:
+              salvo env edit prod --auth bearer
+              printf %s "$NEW_TOKEN" | salvo env edit prod --token-stdin
+              salvo env edit prod --var brand=Acme --unset-var old_brand --guard 12h
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The environment's name.") var name: String
+    @OptionGroup var fields: EnvironmentOptions
+    @OptionGroup var tokenOptions: TokenOptions
+    @Option(help: ArgumentHelp("Remove a template variable (repeatable).", valueName: "key")) var unsetVar: [String] =
+        []
+
+    func validate() throws {
+        let changes = [
+            fields.baseURL != nil, fields.auth != nil, !fields.variables.isEmpty, fields.guardWindow != nil,
+            tokenOptions.isGiven, !unsetVar.isEmpty,
+        ]
+        guard changes.contains(true) else {
+            throw ValidationError(
+                "nothing to change: give --base-url, --auth, --var, --unset-var, --guard or a token flag")
+        }
+    }
+
+    func run() throws {
+        let context = CommandContext(global)
+        let token = try tokenOptions.source(context)
+        try context.withStore { store in
+            let changed = try store.updateEnvironment(named: name) { environment in
+                try fields.apply(to: &environment)
+                for key in unsetVar {
+                    guard environment.variables.removeValue(forKey: key) != nil else {
+                        throw InputError("--unset-var \(key): environment '\(name)' has no such variable")
+                    }
+                }
+                if let token { environment.token = token }
+            }
+            context.console.note(changed == nil ? "environment '\(name)' unchanged" : "updated environment '\(name)'")
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// `salvo env remove NAME [--force]`.
+struct EnvRemove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Remove an environment.",
+        discussion: "Refused while requests default to it; --force removes it and clears their default."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The environment's name.") var name: String
+    @Flag(help: "Remove it even if requests default to it, clearing their default.") var force = false
+
+    func run() throws {
+        let context = CommandContext(global)
+        let detached = try context.withStore { store in try store.removeEnvironment(named: name, force: force) }
+        context.console.note("removed environment '\(name)'")
+        if !detached.isEmpty {
+            context.console.warn(
+                "cleared the default environment of \(detached.count) request(s): \(detached.joined(separator: ", "))")
+        }
+    }
+}

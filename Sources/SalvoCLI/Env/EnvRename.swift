@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `salvo env rename OLD NEW`.
+struct EnvRename: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rename", abstract: "Rename an environment; requests that use it follow.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The current name.") var name: String
+    @Argument(help: "The new name.") var newName: String
+
+    func run() throws {
+        let context = CommandContext(global)
+        try context.withStore { store in try store.renameEnvironment(name, to: newName) }
+        context.console.note("renamed environment '\(name)' to '\(newName)'")
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import SalvoCore
+
+/// The fields of an environment other than its token, shared by `env add` and `env edit`.
+struct EnvironmentOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The platform's address, e.g. https://example.com (a path prefix is kept).", valueName: "url"))
+    var baseURL: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Where the token goes: in the JSON body (body) or as Authorization: Bearer (bearer).",
+            valueName: "body|bearer"))
+    var auth: String?
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("A template variable (repeatable).", valueName: "key=value"))
+    var variables: [String] = []
+
+    @Option(
+        name: .customLong("guard"),
+        help: ArgumentHelp(
+            "The duplicate-launch window, e.g. 24h, 30m, 0 to disable (default 24h).", valueName: "duration"))
+    var guardWindow: String?
+
+    /// Applies the given flags to `environment`, checking each.
+    func apply(to environment: inout Environment) throws {
+        if let baseURL { environment.baseURL = try BaseURL.normalize(baseURL) }
+        if let auth {
+            guard let placement = AuthPlacement(rawValue: auth) else {
+                throw InputError(
+                    "--auth '\(auth)' is not one of: body (the token in the JSON body), bearer (Authorization: Bearer)")
+            }
+            environment.auth = placement
+        }
+        environment.variables.merge(try FlagParsing.variables(variables)) { _, new in new }
+        if let guardWindow { environment.guardSeconds = try GuardWindow.parse(guardWindow) }
+    }
+}

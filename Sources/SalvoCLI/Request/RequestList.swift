@@ -1,0 +1,30 @@
+import ArgumentParser
+import SalvoCore
+
+/// `salvo request list [--folder F] [--tag T]`.
+struct RequestList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List saved requests by folder, then name.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("Only this folder and its sub-folders.", valueName: "path")) var folder: String?
+    @Option(help: ArgumentHelp("Only requests with this tag.", valueName: "tag")) var tag: String?
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let context = CommandContext(global)
+        if let folder { try Name.validateFolder(folder) }
+        let requests = try context.withStore { store in try store.requests(inFolder: folder, tag: tag) }
+        if output.json {
+            context.console.out(JSONValue.array(requests.map(RequestDocument.json)).pretty)
+        } else if requests.isEmpty {
+            context.console.note(
+                folder == nil && tag == nil
+                    ? "no requests yet; add one with `salvo request add NAME --trigger ID --email ADDRESS`"
+                    : "no requests match")
+        } else {
+            let rows = requests.map { RequestView(request: $0).row }
+            context.console.out(Table(headers: RequestView.headers, rows: rows).render(console: context.console))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+
+/// The entry point of the `salvo` executable: parses, runs, and turns errors into messages and exit codes.
+public enum SalvoMain {
+    /// Runs salvo with `arguments` (without the program name) and returns its exit code.
+    public static func run(_ arguments: [String]) async -> Int32 {
+        let console = Console.standard
+        do {
+            var command = try Salvo.parseAsRoot(hoistingLeadingStore(arguments))
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+            return ExitStatus.success.rawValue
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch let error as LocalizedError where error.errorDescription != nil {
+            console.error(error.errorDescription!)
+            return ExitStatus.code(for: error).rawValue
+        } catch let error as CommandError {
+            console.error(error.message)
+            return error.status.rawValue
+        } catch {
+            // ArgumentParser's own errors: help, version and completions succeed; anything else is usage.
+            let message = Salvo.fullMessage(for: error)
+            if Salvo.exitCode(for: error) == .success {
+                if !message.isEmpty { console.out(message) }
+                return ExitStatus.success.rawValue
+            }
+            console.note(message)
+            return ExitStatus.badInput.rawValue
+        }
+    }
+
+    /// `salvo --store PATH env list` means the same as `salvo env list --store PATH`: a leading `--store`
+    /// is moved behind the subcommand's own arguments, where every command accepts it.
+    static func hoistingLeadingStore(_ arguments: [String]) -> [String] {
+        var rest = arguments[...]
+        var moved: [String] = []
+        while let first = rest.first {
+            if first == "--store", rest.count >= 2 {
+                moved += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--store=") {
+                moved.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        guard !moved.isEmpty else { return arguments }
+        guard let terminator = rest.firstIndex(of: "--") else { return Array(rest) + moved }
+        return Array(rest[..<terminator]) + moved + Array(rest[terminator...])
+    }
+}

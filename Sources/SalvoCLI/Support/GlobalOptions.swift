@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The store's path (default: $SALVO_STORE, else $XDG_DATA_HOME/salvo/salvo.db).", valueName: "path"))
+    var store: String?
+}
+
+/// `--json` for listing and show commands: stable keys for scripts instead of a table.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON with stable keys instead of a table.")
+    var json = false
+}

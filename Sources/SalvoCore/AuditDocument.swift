@@ -1,0 +1,26 @@
+/// The JSON forms of environments and requests kept as the before and after of audit events, and shown by
+/// `--json` and the editor. An environment's token appears only as its fingerprint or variable name.
+public enum AuditDocument {
+    /// An environment with its token redacted.
+    public static func environment(_ environment: Environment, fingerprinter: TokenFingerprinter) -> JSONValue {
+        let source: String
+        switch environment.token {
+        case .stored: source = "stored"
+        case .variable: source = "variable"
+        }
+        return .object([
+            .init("name", .string(environment.name)),
+            .init("base_url", .string(environment.baseURL)),
+            .init("token", .string(fingerprinter.describe(environment.token))),
+            .init("token_source", .string(source)),
+            .init("auth", .string(environment.auth.rawValue)),
+            .init("variables", variables(environment.variables)),
+            .init("guard", .string(GuardWindow.format(environment.guardSeconds))),
+        ])
+    }
+
+    /// An object of string variables with sorted keys.
+    public static func variables(_ variables: [String: String]) -> JSONValue {
+        .object(variables.sorted { $0.key < $1.key }.map { .init($0.key, .string($0.value)) })
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import SalvoCLI
+
+exit(await SalvoMain.run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,1 @@
+// SalvoMigrations: the .sql files beside this one are embedded into the binary by the EmbedMigrations plugin.

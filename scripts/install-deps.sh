@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages salvo's build and tests need, when they are missing.
+#   libsqlite3-dev  GRDB links the system SQLite
+#   sqlite3         the tests read and tamper with stores from outside salvo
+set -euo pipefail
+
+needed=(libsqlite3-dev sqlite3)
+missing=()
+for package in "${needed[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
