@@ -7,8 +7,9 @@ public struct Salvo: AsyncParsableCommand {
         commandName: "salvo",
         abstract: "Launch Altcraft trigger mailings from a saved collection, and remember every change and send.",
         discussion: """
-            The store (environments, requests, audit trail) is one SQLite file: --store PATH, else $SALVO_STORE,
-            else $XDG_DATA_HOME/salvo/salvo.db (~/.local/share/salvo/salvo.db).
+            The store (environments, requests, audit trail) is one SQLite file:
+            --store PATH, else $SALVO_STORE, else $XDG_DATA_HOME/salvo/salvo.db
+            (~/.local/share/salvo/salvo.db).
 
             \(ExitStatus.help)
             """,

@@ -8,8 +8,8 @@ struct AuditLog: ParsableCommand {
         commandName: "log",
         abstract: "Show every change to environments and requests: when, who, what, before and after.",
         discussion: """
-            Tokens appear only as fingerprints. --since takes a date (2026-11-29), a time (2026-11-29T08:00:00Z)
-            or a duration back from now (24h, 7d).
+            Tokens appear only as fingerprints. --since takes a date (2026-11-29),
+            a time (2026-11-29T08:00:00Z) or a duration back from now (24h, 7d).
             """
     )
 

@@ -10,9 +10,12 @@ struct EnvAdd: ParsableCommand {
             The first environment becomes the default one (`salvo env use` changes it).
 
             Examples:
-              printf %s "$ALTCRAFT_TOKEN" | salvo env add prod --base-url https://example.com --token-stdin
-              salvo env add staging --base-url https://staging.example.com --token-env STAGING_TOKEN --auth bearer
-              salvo env add sandbox --base-url http://127.0.0.1:8787 --token-stdin --var brand=Acme --guard 0
+              printf %s "$ALTCRAFT_TOKEN" |
+                  salvo env add prod --base-url https://example.com --token-stdin
+              salvo env add staging --base-url https://staging.example.com \\
+                  --token-env STAGING_TOKEN --auth bearer
+              salvo env add local --base-url http://127.0.0.1:8787 --token-stdin \\
+                  --var brand=Acme --guard 0
             """
     )
 

@@ -7,15 +7,19 @@ struct RequestAdd: ParsableCommand {
         commandName: "add",
         abstract: "Save a launch request in the collection.",
         discussion: """
-            A trigger launch takes --trigger and one recipient: --email, --phone, --profile-id, --field NAME=VALUE
-            or --query JSON. Any other API method takes --method and --body (or --body-file).
+            A trigger launch takes --trigger and one recipient: --email, --phone,
+            --profile-id, --field NAME=VALUE or --query JSON. Any other API method
+            takes --method and --body (or --body-file).
 
             Examples:
-              salvo request add welcome --trigger 1 --email zaycev@example.com --folder onboarding
-              salvo request add vk-catalog --trigger 5 --field vk_id=123456 --tag catalog
-              salvo request add promo --trigger '{{trigger}}' --phone '{{phone}}' --content name='{{name}}'
+              salvo request add welcome --trigger 1 --email zaycev@example.com \\
+                  --folder onboarding
+              salvo request add vk-catalog --trigger 5 --field vk_id=123456
+              salvo request add promo --trigger '{{trigger}}' --phone '{{phone}}' \\
+                  --content name='{{name}}'
               salvo request add batch --method campaigns/triggers/start_batch \\
-                  --body '{"trigger_id": 7, "matching": "email", "data": [{"email": "a@example.com"}]}'
+                  --body '{"trigger_id": 7, "matching": "email",
+                           "data": [{"email": "a@example.com"}]}'
             """
     )
 

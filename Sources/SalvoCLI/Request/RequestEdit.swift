@@ -7,10 +7,11 @@ struct RequestEdit: ParsableCommand {
         commandName: "edit",
         abstract: "Change a request with flags, or in $EDITOR when no flag is given.",
         discussion: """
-            With flags, a new recipient replaces the old one and --tag adds to the tags. With no flags, the request
-            opens in $VISUAL or $EDITOR as a JSON document; it is checked when you save, and re-opened with the
-            error on top when it is invalid. Quitting the editor with an error, or saving nothing new, changes
-            nothing.
+            With flags, a new recipient replaces the old one and --tag adds to the
+            tags. With no flags, the request opens in $VISUAL or $EDITOR as a JSON
+            document; it is checked when you save, and re-opened with the error on
+            top when it is invalid. Quitting the editor with an error (vim: :cq),
+            or saving nothing new, changes nothing.
 
             Examples:
               salvo request edit welcome --phone +79000000000

@@ -19,10 +19,13 @@ enum ExitStatus: Int32 {
     static let help = """
         Exit codes:
           0  everything asked for succeeded
-          1  at least one launch was rejected, or an audit check failed
-          2  bad input (usage, validation, unknown name, bad file, unresolved variable); nothing was changed
-          3  transport: the server could not be reached or a launch's outcome is unknown
-          4  the store: locked past the timeout, corrupt, unreadable, or written by a newer salvo
+          1  a launch was rejected, or an audit check failed
+          2  bad input: usage, validation, unknown name, bad file, unresolved
+             variable; nothing was sent or changed
+          3  transport: the server could not be reached, or the outcome of a
+             launch is unknown
+          4  the store: locked past the timeout, corrupt, unreadable, or
+             written by a newer salvo
         """
 
     /// The code for an error that ended a command.

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import Testing
+
+/// What one run of the `salvo` binary did.
+struct Outcome: CustomStringConvertible {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+/// A temporary home for end-to-end tests: a folder, a store path inside it, and a way to run the built binary
+/// against them with a controlled environment.
+final class Workspace: @unchecked Sendable {
+    let folder: String
+    let store: String
+    /// Extra environment variables for every run.
+    var environment: [String: String] = [:]
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("salvo-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        store = folder + "/store/salvo.db"
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// The built `salvo` binary: `$SALVO_BINARY`, else `.build/debug/salvo` in this package.
+    static let binary: String = {
+        if let path = ProcessInfo.processInfo.environment["SALVO_BINARY"], !path.isEmpty { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/salvo").path
+    }()
+
+    /// Runs `salvo ARGS` with `--store` pointing at this workspace's store (through `SALVO_STORE`).
+    @discardableResult
+    func salvo(_ arguments: String..., stdin: String? = nil, env: [String: String] = [:]) async throws -> Outcome {
+        try await run(arguments, stdin: stdin, env: env)
+    }
+
+    func run(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:], binary: String = Workspace.binary)
+        async throws -> Outcome
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var variables = [
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "SALVO_STORE": store, "USER": "e2e", "LANG": "C.UTF-8",
+        ]
+        variables.merge(environment) { _, new in new }
+        variables.merge(env) { _, new in new }
+        process.environment = variables
+        let id = UUID().uuidString
+        let outPath = "\(folder)/.out-\(id)"
+        let errPath = "\(folder)/.err-\(id)"
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+                return
+            }
+            if let stdin {
+                input.fileHandleForWriting.write(Data(stdin.utf8))
+                try? input.fileHandleForWriting.close()
+            }
+        }
+        try out.close()
+        try err.close()
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        return Outcome(
+            status: status, stdout: try String(contentsOfFile: outPath, encoding: .utf8),
+            stderr: try String(contentsOfFile: errPath, encoding: .utf8))
+    }
+
+    /// Every table's rows as text, read without writing: equal dumps mean an unchanged store.
+    func dump(excludingTokenColumn: Bool = false) throws -> String {
+        guard FileManager.default.fileExists(atPath: store) else { return "(no store)" }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: store, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            var text = ""
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            for table in tables {
+                var columns = try db.columns(in: table).map(\.name)
+                if excludingTokenColumn && table == "environments" { columns.removeAll { $0 == "token" } }
+                let list = columns.map { "quote(\"\($0)\")" }.joined(separator: " || ',' || ")
+                text += "== \(table)\n"
+                for line in try String.fetchAll(db, sql: "SELECT \(list) FROM \"\(table)\"") { text += line + "\n" }
+            }
+            return text
+        }
+    }
+
+    /// Writes an executable shell script and returns its path.
+    func script(_ name: String, _ body: String) throws -> String {
+        let path = "\(folder)/\(name)"
+        try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        return path
+    }
+
+    /// A store with an environment and a request, for tests that need something to work on.
+    func seed() async throws {
+        let env = try await salvo(
+            "env", "add", "prod", "--base-url", "https://example.com", "--token-stdin", stdin: "seed-token-0001\n")
+        #expect(env.status == 0, "\(env)")
+        let request = try await salvo(
+            "request", "add", "welcome", "--trigger", "1", "--email", "zaycev@example.com", "--folder", "onboarding",
+            "--tag", "new", "--env", "prod")
+        #expect(request.status == 0, "\(request)")
+    }
+}
+
+extension String {
+    /// The parsed JSON of this text (for checking `--json` output).
+    func json() throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(utf8), options: [.fragmentsAllowed])
+    }
+
+    var lines: [Substring] { split(separator: "\n") }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@Suite("Secrets: the token appears only in its own column and where asked for by name")
+struct SecretLeakTests {
+    static let token = "SECRET-e2e-4242-token"
+
+    @Test("after every environment and request command, no output and no other column holds the token")
+    func noLeak() async throws {
+        let work = try Workspace()
+        var outputs: [Outcome] = []
+        func run(_ arguments: String..., stdin: String? = nil) async throws {
+            let outcome = try await work.run(arguments, stdin: stdin)
+            #expect(outcome.status == 0, "\(arguments): \(outcome)")
+            outputs.append(outcome)
+        }
+        try await run("env", "add", "prod", "--base-url", "https://example.com", "--token-stdin", stdin: Self.token + "\n")
+        try await run("env", "add", "b", "--base-url", "https://example.com", "--token-stdin", "--auth", "bearer", stdin: Self.token)
+        try await run("env", "list")
+        try await run("env", "list", "--json")
+        try await run("env", "show", "prod")
+        try await run("env", "show", "prod", "--json")
+        try await run("env", "edit", "prod", "--var", "a=1", "--guard", "1h")
+        try await run("env", "edit", "b", "--token-stdin", stdin: Self.token + "-rotated")
+        try await run("env", "rename", "b", "bearer-env")
+        try await run("request", "add", "w", "--trigger", "1", "--email", "a@x.io", "--env", "prod")
+        try await run("request", "add", "v", "--trigger", "1", "--email", "a@x.io", "--env", "bearer-env")
+        try await run("request", "list")
+        try await run("request", "list", "--json")
+        try await run("request", "show", "w")
+        try await run("request", "show", "w", "--json")
+        try await run("request", "show", "v")
+        try await run("request", "show", "v", "--json")
+        try await run("request", "edit", "w", "--tag", "x")
+        try await run("request", "copy", "w", "w2")
+        try await run("env", "remove", "bearer-env", "--force")
+        try await run("audit", "log")
+        try await run("audit", "log", "--json")
+        try await run("store", "info")
+        try await run("store", "info", "--json")
+        for outcome in outputs {
+            #expect(!outcome.stdout.contains("SECRET-e2e"), "\(outcome)")
+            #expect(!outcome.stderr.contains("SECRET-e2e"), "\(outcome)")
+        }
+        #expect(try !work.dump(excludingTokenColumn: true).contains("SECRET-e2e"))
+        #expect(try work.dump().contains(Self.token), "the token is kept in its own column")
+
+        let reveal = try await work.salvo("env", "show", "prod", "--reveal")
+        #expect(reveal.stdout.contains(Self.token), "shown when asked for by name")
+    }
+}

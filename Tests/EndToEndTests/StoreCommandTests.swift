@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+@Suite("salvo store and the store file: info, check, location, damage, newer schema")
+struct StoreCommandTests {
+    @Test("info reports path, schema, counts; check passes a sound store")
+    func infoAndCheck() async throws {
+        let work = try Workspace()
+        try await work.seed()
+        let info = try await work.salvo("store", "info", "--json")
+        #expect(info.status == 0)
+        let json = try #require(try info.stdout.json() as? [String: Any])
+        #expect(json["path"] as? String == work.store)
+        #expect(json["schema_version"] as? Int == 1)
+        #expect(json["environments"] as? Int == 1)
+        #expect(json["requests"] as? Int == 1)
+        #expect(json["audit_events"] as? Int == 3)
+        #expect(json["default_environment"] as? String == "prod")
+        let check = try await work.salvo("store", "check")
+        #expect(check.status == 0)
+        #expect(check.stdout.hasPrefix("ok: "))
+    }
+
+    @Test("the default store lives under $XDG_DATA_HOME, else ~/.local/share, created 0700/0600")
+    func defaultLocation() async throws {
+        let work = try Workspace()
+        let xdg = work.folder + "/xdg"
+        let add = try await work.salvo(
+            "env", "add", "x", "--base-url", "https://e.com", "--token", "t", env: ["SALVO_STORE": "", "XDG_DATA_HOME": xdg])
+        #expect(add.status == 0, "\(add)")
+        #expect(FileManager.default.fileExists(atPath: xdg + "/salvo/salvo.db"))
+        let home = try await work.salvo("store", "info", "--json", env: ["SALVO_STORE": ""])
+        #expect((try home.stdout.json() as? [String: Any])?["path"] as? String == work.folder + "/.local/share/salvo/salvo.db")
+        let folder = try FileManager.default.attributesOfItem(atPath: work.folder + "/.local/share/salvo")
+        #expect(folder[.posixPermissions] as? Int == 0o700)
+        let file = try FileManager.default.attributesOfItem(atPath: work.folder + "/.local/share/salvo/salvo.db")
+        #expect(file[.posixPermissions] as? Int == 0o600)
+    }
+
+    @Test("a file that is not SQLite: exit 4, a clear message, the file untouched")
+    func notSQLite() async throws {
+        let work = try Workspace()
+        let path = work.folder + "/notes.txt"
+        try "just some notes\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let outcome = try await work.run(["env", "list", "--store", path])
+        #expect(outcome.status == 4)
+        #expect(outcome.stderr == "error: \(path) is not a salvo store (not an SQLite database); give another path with --store\n")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "just some notes\n")
+    }
+
+    @Test("a store from a newer salvo: exit 4 naming both versions, nothing changed")
+    func newerStore() async throws {
+        let work = try Workspace()
+        try await work.seed()
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [work.store, "INSERT INTO grdb_migrations VALUES ('0042_future')"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
+        let before = try work.dump()
+        let outcome = try await work.salvo("env", "add", "y", "--base-url", "https://e.com", "--token", "t")
+        #expect(outcome.status == 4)
+        #expect(outcome.stderr.contains("was written by a newer salvo (schema version 42; this salvo knows up to 1)"))
+        #expect(try work.dump() == before)
+    }
+
+    @Test("a store path that cannot be created or is a folder: exit 4")
+    func unusablePaths() async throws {
+        let work = try Workspace()
+        let file = work.folder + "/plain-file"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        let underFile = try await work.run(["env", "list", "--store", file + "/sub/salvo.db"])
+        #expect(underFile.status == 4)
+        #expect(underFile.stderr.hasPrefix("error: cannot open the store \(file)/sub/salvo.db: "))
+        let folder = try await work.run(["env", "list", "--store", work.folder])
+        #expect(folder.status == 4)
+        #expect(folder.stderr.contains("it is a folder"))
+    }
+
+    @Test("a copy of the binary elsewhere carries its migrations")
+    func copiedBinary() async throws {
+        let work = try Workspace()
+        let copy = work.folder + "/bin/salvo"
+        try FileManager.default.createDirectory(atPath: work.folder + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Workspace.binary, toPath: copy)
+        let add = try await work.run(["env", "add", "x", "--base-url", "https://e.com", "--token", "t"], binary: copy)
+        #expect(add.status == 0, "\(add)")
+        let info = try await work.run(["store", "info", "--json"], binary: copy)
+        #expect((try info.stdout.json() as? [String: Any])?["schema_version"] as? Int == 1)
+    }
+
+    @Test("--help documents the exit codes; --version prints the version")
+    func help() async throws {
+        let work = try Workspace()
+        let help = try await work.salvo("--help")
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("4  the store: locked past the timeout, corrupt, unreadable, or\n     written by a newer salvo"))
+        let version = try await work.salvo("--version")
+        #expect(version.status == 0)
+        #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+        #expect(!FileManager.default.fileExists(atPath: work.store), "help opens no store")
+    }
+}
