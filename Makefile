@@ -1,6 +1,6 @@
 # salvo: common tasks.
 #
-#   make quickstart   build salvo and walk through its main job on a temporary store
+#   make quickstart   build salvo and run its whole loop against the built-in sandbox (store: .build/quickstart)
 #   make test         build and run the whole test suite (what CI runs)
 #   make bench        release build, measured against the sandbox (see BENCHMARKS.md)
 #   make install      release binary (static Swift runtime) to $(PREFIX)/bin
@@ -12,6 +12,7 @@
 SWIFT ?= swift
 PREFIX ?= /usr/local
 SALVO_DEBUG := .build/debug/salvo
+QUICKSTART_STORE ?= $(CURDIR)/.build/quickstart/salvo.db
 
 .PHONY: quickstart test build release install format lint deps clean
 
@@ -22,7 +23,7 @@ build: deps
 	$(SWIFT) build --product salvo
 
 quickstart: build
-	@scripts/quickstart.sh $(SALVO_DEBUG)
+	$(SALVO_DEBUG) quickstart --store $(QUICKSTART_STORE)
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/ordo-one/TextTable.git", from: "0.0.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The schema's only source: migrations/NNNN_name.sql, embedded into the binary at build time.
@@ -41,10 +44,23 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SalvoHTTP",
+            dependencies: [
+                "SalvoCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
+            name: "SalvoSandbox",
+            dependencies: ["SalvoCore", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .target(
             name: "SalvoCLI",
             dependencies: [
                 "SalvoCore",
                 "SalvoStore",
+                "SalvoHTTP",
+                "SalvoSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TextTable", package: "TextTable"),
@@ -54,13 +70,22 @@ let package = Package(
 
         .testTarget(name: "SalvoCoreTests", dependencies: ["SalvoCore"]),
         .testTarget(
+            name: "SalvoSandboxTests",
+            dependencies: [
+                "SalvoSandbox", "SalvoHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
             name: "SalvoStoreTests",
             dependencies: ["SalvoStore", "SalvoMigrations", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["salvo", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "salvo", "SalvoSandbox", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
     ]
 )

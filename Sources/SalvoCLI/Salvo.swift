@@ -14,7 +14,10 @@ public struct Salvo: AsyncParsableCommand {
             \(ExitStatus.help)
             """,
         version: SalvoVersion.current,
-        subcommands: [EnvCommand.self, RequestCommand.self, AuditCommand.self, StoreCommand.self]
+        subcommands: [
+            EnvCommand.self, RequestCommand.self, Send.self, HistoryCommand.self, AuditCommand.self, StoreCommand.self,
+            SandboxCommand.self, Quickstart.self,
+        ]
     )
 
     public init() {}

@@ -1,11 +1,18 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// The entry point of the `salvo` executable: parses, runs, and turns errors into messages and exit codes.
 public enum SalvoMain {
     /// Runs salvo with `arguments` (without the program name) and returns its exit code.
     public static func run(_ arguments: [String]) async -> Int32 {
         let console = Console.standard
+        let level = ProcessInfo.processInfo.environment["SALVO_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         do {
             var command = try Salvo.parseAsRoot(hoistingLeadingStore(arguments))
             if var command = command as? AsyncParsableCommand {

@@ -16,6 +16,8 @@ public enum AuditDocument {
             .init("auth", .string(environment.auth.rawValue)),
             .init("variables", variables(environment.variables)),
             .init("guard", .string(GuardWindow.format(environment.guardSeconds))),
+            .init("insecure", .bool(environment.insecure)),
+            .init("trailing_slash", .bool(environment.trailingSlash)),
         ])
     }
 

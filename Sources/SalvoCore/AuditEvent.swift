@@ -39,7 +39,7 @@ public struct AuditEvent: Equatable, Sendable {
     }
 
     /// The hash before the first event of a chain.
-    public static let genesisHash = String(repeating: "0", count: 64)
+    public static let genesisHash = HashChain.genesis
 
     /// The hash of an event's content chained to its predecessor's hash: SHA-256 of the previous hash, a line
     /// break, and the canonical JSON of the event's fields. Editing, deleting or re-ordering events breaks it.
@@ -57,6 +57,6 @@ public struct AuditEvent: Equatable, Sendable {
             .init("name", .string(name)),
             .init("user", .string(by.user)),
         ])
-        return SHA256Hex.digest(previous + "\n" + content.canonical)
+        return HashChain.hash(previous: previous, fields: content)
     }
 }

@@ -10,10 +10,15 @@ public struct Environment: Equatable, Sendable {
     public var variables: [String: String]
     /// Seconds within which an identical successful launch blocks a new one; 0 disables the guard.
     public var guardSeconds: Int
+    /// Accept a certificate that does not verify (self-signed on-premise hosts).
+    public var insecure: Bool
+    /// Send method URLs with a trailing slash, the developer reference's form.
+    public var trailingSlash: Bool
 
     public init(
         name: String, baseURL: String, token: TokenSource, auth: AuthPlacement = .body,
-        variables: [String: String] = [:], guardSeconds: Int = GuardWindow.defaultSeconds
+        variables: [String: String] = [:], guardSeconds: Int = GuardWindow.defaultSeconds, insecure: Bool = false,
+        trailingSlash: Bool = false
     ) {
         self.name = name
         self.baseURL = baseURL
@@ -21,6 +26,8 @@ public struct Environment: Equatable, Sendable {
         self.auth = auth
         self.variables = variables
         self.guardSeconds = guardSeconds
+        self.insecure = insecure
+        self.trailingSlash = trailingSlash
     }
 
     /// Throws unless every field follows its rule.

@@ -53,7 +53,8 @@ public enum LaunchBuilder {
         case .body: sentBody = .object([.init("token", .string(token))] + (body.members ?? []))
         case .bearer: headers.append(.init(name: "Authorization", value: "Bearer \(token)"))
         }
-        return PreparedLaunch(url: environment.baseURL + apiPath + method, headers: headers, body: sentBody)
+        let url = environment.baseURL + apiPath + method + (environment.trailingSlash ? "/" : "")
+        return PreparedLaunch(url: url, headers: headers, body: sentBody)
     }
 
     /// What stands for a token wherever a launch is shown or recorded: never the token itself.
@@ -70,6 +71,11 @@ public struct PreparedLaunch: Equatable, Sendable {
     public struct Header: Equatable, Sendable {
         public var name: String
         public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
     public var url: String

@@ -26,12 +26,13 @@ extension Store {
             try db.execute(
                 sql: """
                     INSERT INTO environments (name, base_url, token, token_env, auth, variables, guard_seconds,
-                        created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        insecure, trailing_slash, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     environment.name, environment.baseURL, token, tokenVariable, environment.auth.rawValue,
-                    AuditDocument.variables(environment.variables).compact, environment.guardSeconds, now, now,
+                    AuditDocument.variables(environment.variables).compact, environment.guardSeconds,
+                    environment.insecure, environment.trailingSlash, now, now,
                 ])
             try appendAudit(
                 db, .create, .environment, name: environment.name, before: nil, after: document(environment))
@@ -58,12 +59,13 @@ extension Store {
             try db.execute(
                 sql: """
                     UPDATE environments SET base_url = ?, token = ?, token_env = ?, auth = ?, variables = ?,
-                        guard_seconds = ?, updated_at = ?
+                        guard_seconds = ?, insecure = ?, trailing_slash = ?, updated_at = ?
                     WHERE name = ?
                     """,
                 arguments: [
                     after.baseURL, token, tokenVariable, after.auth.rawValue,
-                    AuditDocument.variables(after.variables).compact, after.guardSeconds, now, name,
+                    AuditDocument.variables(after.variables).compact, after.guardSeconds, after.insecure,
+                    after.trailingSlash, now, name,
                 ])
             try appendAudit(db, .edit, .environment, name: name, before: document(before), after: document(after))
             return after
@@ -179,6 +181,6 @@ extension Store {
         return Environment(
             name: row["name"], baseURL: row["base_url"], token: token,
             auth: AuthPlacement(rawValue: row["auth"]) ?? .body, variables: variables,
-            guardSeconds: row["guard_seconds"])
+            guardSeconds: row["guard_seconds"], insecure: row["insecure"], trailingSlash: row["trailing_slash"])
     }
 }

@@ -60,6 +60,9 @@ public final class Store: Sendable {
                     path: path, storeVersion: storeVersion, knownVersion: Migrations.knownVersion)
             }
             if !state.complete { try migrator.migrate(pool) }
+            // The ledger's "committed before sent" must survive a power loss, not just a crash: FULL syncs the
+            // WAL at every commit. GRDB sets NORMAL while opening, so this comes after (FINDINGS.md).
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             let key = try pool.read { db in
                 try Data.fetchOne(db, sql: "SELECT fingerprint_key FROM store_meta WHERE singleton = 1")
             }

@@ -12,7 +12,10 @@ struct ConcurrencyTests {
                     var failures: [Outcome] = []
                     for index in 0..<500 {
                         let outcome = try await work.run(
-                            ["request", "add", "\(writer)\(index)", "--trigger", "1", "--email", "\(writer)\(index)@x.io"])
+                            [
+                                "request", "add", "\(writer)\(index)", "--trigger", "1", "--email",
+                                "\(writer)\(index)@x.io",
+                            ])
                         if outcome.status != 0 { failures.append(outcome) }
                     }
                     return failures

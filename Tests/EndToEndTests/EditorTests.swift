@@ -24,11 +24,13 @@ struct EditorTests {
     func validEdit() async throws {
         let work = try Workspace()
         try await work.seed()
-        let editor = try editor(work, [#"sed -i 's/zaycev@example.com/new@example.com/; s/"onboarding"/"moved"/' "$1""#])
+        let editor = try editor(
+            work, [#"sed -i 's/zaycev@example.com/new@example.com/; s/"onboarding"/"moved"/' "$1""#])
         let edit = try await work.salvo("request", "edit", "welcome", env: ["EDITOR": editor])
         #expect(edit.status == 0, "\(edit)")
         #expect(edit.stderr == "updated request 'welcome'\n")
-        let shown = try #require(try await work.salvo("request", "show", "welcome", "--json").stdout.json() as? [String: Any])
+        let shown = try #require(
+            try await work.salvo("request", "show", "welcome", "--json").stdout.json() as? [String: Any])
         #expect((shown["body"] as? [String: Any])?["email"] as? String == "new@example.com")
         #expect(shown["folder"] as? String == "moved")
         #expect(try await work.salvo("audit", "log").stdout.contains("edit   request     welcome body, folder"))
@@ -38,10 +40,12 @@ struct EditorTests {
     func invalidThenFixed() async throws {
         let work = try Workspace()
         try await work.seed()
-        let editor = try editor(work, [
-            #"sed -i 's/"id": 1/"id": "one"/' "$1""#,
-            #"sed -i 's/"id": "one"/"id": 2/' "$1""#,
-        ])
+        let editor = try editor(
+            work,
+            [
+                #"sed -i 's/"id": 1/"id": "one"/' "$1""#,
+                #"sed -i 's/"id": "one"/"id": 2/' "$1""#,
+            ])
         let edit = try await work.salvo("request", "edit", "welcome", env: ["EDITOR": editor])
         #expect(edit.status == 0, "\(edit)")
         let second = try String(contentsOfFile: work.folder + "/seen-2", encoding: .utf8)

@@ -30,7 +30,11 @@ struct EnvironmentCommandTests {
         #expect(environments[0]["variables"] as? [String: String] == ["brand": "Acme"])
         #expect(environments[0]["token_source"] as? String == "stored")
         #expect((environments[0]["token"] as? String)?.hasPrefix("fp:") == true)
-        #expect(Set(environments[0].keys) == ["name", "base_url", "token", "token_source", "auth", "variables", "guard", "default"])
+        #expect(
+            Set(environments[0].keys) == [
+                "name", "base_url", "token", "token_source", "auth", "variables", "guard", "insecure",
+                "trailing_slash", "default",
+            ])
 
         let show = try await work.salvo("env", "show", "prod")
         #expect(show.stdout.contains("token    fp:"))
@@ -38,7 +42,8 @@ struct EnvironmentCommandTests {
         #expect(!show.stdout.contains("tok-123456"))
         let reveal = try await work.salvo("env", "show", "prod", "--reveal")
         #expect(reveal.stdout.contains("token    tok-123456\n"))
-        let revealJSON = try #require(try await work.salvo("env", "show", "prod", "--reveal", "--json").stdout.json() as? [String: Any])
+        let revealJSON = try #require(
+            try await work.salvo("env", "show", "prod", "--reveal", "--json").stdout.json() as? [String: Any])
         #expect(revealJSON["token"] as? String == "tok-123456")
     }
 
@@ -48,7 +53,8 @@ struct EnvironmentCommandTests {
         let direct = try await work.salvo("env", "add", "a", "--base-url", "http://127.0.0.1:1", "--token", "abc")
         #expect(direct.status == 0)
         #expect(direct.stderr.contains("warning: --token puts the token in your shell history"))
-        let fromEnv = try await work.salvo("env", "add", "b", "--base-url", "http://127.0.0.1:1", "--token-env", "B_TOKEN")
+        let fromEnv = try await work.salvo(
+            "env", "add", "b", "--base-url", "http://127.0.0.1:1", "--token-env", "B_TOKEN")
         #expect(fromEnv.status == 0)
         #expect(fromEnv.stderr.contains("warning: $B_TOKEN is not set now"))
         let show = try await work.salvo("env", "show", "b", env: ["B_TOKEN": "from-env-xyz"])
@@ -86,12 +92,15 @@ struct EnvironmentCommandTests {
     func renameUseRemove() async throws {
         let work = try Workspace()
         try await work.seed()
-        #expect(try await work.salvo("env", "add", "staging", "--base-url", "https://s.example.com", "--token", "t").status == 0)
+        #expect(
+            try await work.salvo("env", "add", "staging", "--base-url", "https://s.example.com", "--token", "t").status
+                == 0)
         #expect(try await work.salvo("env", "use", "staging").status == 0)
         #expect(try await work.salvo("env", "list").stdout.contains("* staging"))
         let rename = try await work.salvo("env", "rename", "prod", "production")
         #expect(rename.status == 0)
-        let request = try #require(try await work.salvo("request", "show", "welcome", "--json").stdout.json() as? [String: Any])
+        let request = try #require(
+            try await work.salvo("request", "show", "welcome", "--json").stdout.json() as? [String: Any])
         #expect(request["environment"] as? String == "production")
 
         let refused = try await work.salvo("env", "remove", "production")
@@ -101,7 +110,8 @@ struct EnvironmentCommandTests {
         #expect(forced.status == 0)
         #expect(forced.stderr.contains("cleared the default environment of 1 request(s): welcome"))
         #expect(try await work.salvo("env", "list", "--json").stdout.contains("production") == false)
-        let after = try #require(try await work.salvo("request", "show", "welcome", "--json").stdout.json() as? [String: Any])
+        let after = try #require(
+            try await work.salvo("request", "show", "welcome", "--json").stdout.json() as? [String: Any])
         #expect(after["environment"] is NSNull)
     }
 
@@ -119,7 +129,9 @@ struct EnvironmentCommandTests {
     func leadingStore() async throws {
         let work = try Workspace()
         let other = work.folder + "/other.db"
-        let add = try await work.run(["--store", other, "env", "add", "x", "--base-url", "https://e.com", "--token", "t"])
+        let add = try await work.run([
+            "--store", other, "env", "add", "x", "--base-url", "https://e.com", "--token", "t",
+        ])
         #expect(add.status == 0, "\(add)")
         #expect(try await work.run(["env", "list", "--store", other]).stdout.contains("x"))
         #expect(try await work.run(["--store=\(other)", "env", "list"]).stdout.contains("x"))

@@ -43,14 +43,17 @@ final class Workspace: @unchecked Sendable {
         try await run(arguments, stdin: stdin, env: env)
     }
 
-    func run(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:], binary: String = Workspace.binary)
+    func run(
+        _ arguments: [String], stdin: String? = nil, env: [String: String] = [:], binary: String = Workspace.binary
+    )
         async throws -> Outcome
     {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         var variables = [
-            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "SALVO_STORE": store, "USER": "e2e", "LANG": "C.UTF-8",
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "SALVO_STORE": store, "USER": "e2e",
+            "LANG": "C.UTF-8",
         ]
         variables.merge(environment) { _, new in new }
         variables.merge(env) { _, new in new }
@@ -100,7 +103,8 @@ final class Workspace: @unchecked Sendable {
         defer { try? queue.close() }
         return try queue.read { db in
             var text = ""
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             for table in tables {
                 var columns = try db.columns(in: table).map(\.name)
                 if excludingTokenColumn && table == "environments" { columns.removeAll { $0 == "token" } }

@@ -10,14 +10,21 @@ struct RequestCommandTests {
         let cases: [([String], String)] = [
             (["--email", "a@example.com"], #"{"id":1,"matching":"email","email":"a@example.com"}"#),
             (["--phone", "+79000000000"], #"{"id":1,"matching":"phone","phone":"+79000000000"}"#),
-            (["--profile-id", "012452gf62fcd71fjh8ec0"], #"{"id":1,"matching":"profile_id","profile_id":"012452gf62fcd71fjh8ec0"}"#),
+            (
+                ["--profile-id", "012452gf62fcd71fjh8ec0"],
+                #"{"id":1,"matching":"profile_id","profile_id":"012452gf62fcd71fjh8ec0"}"#
+            ),
             (["--field", "CRM_ID=007"], #"{"id":1,"matching":"custom","field_name":"CRM_ID","field_value":"007"}"#),
-            (["--query", #"{"email":{"$in":["a@x.io","b@x.io"]}}"#], #"{"id":1,"custom_request":{"email":{"$in":["a@x.io","b@x.io"]}}}"#),
+            (
+                ["--query", #"{"email":{"$in":["a@x.io","b@x.io"]}}"#],
+                #"{"id":1,"custom_request":{"email":{"$in":["a@x.io","b@x.io"]}}}"#
+            ),
         ]
         for (index, (flags, body)) in cases.enumerated() {
             let add = try await work.run(["request", "add", "r\(index)", "--trigger", "1"] + flags)
             #expect(add.status == 0, "\(add)")
-            #expect(try work.dump().contains("'r\(index)','trigger','campaigns/triggers/start','','\(body)'"), "\(flags)")
+            #expect(
+                try work.dump().contains("'r\(index)','trigger','campaigns/triggers/start','','\(body)'"), "\(flags)")
         }
         let big = try await work.salvo(
             "request", "add", "big", "--trigger", "5", "--field", "crm=12345678901234567890", "--resource-id", "3",
@@ -42,9 +49,11 @@ struct RequestCommandTests {
         #expect(try work.dump().contains("'batch','method','campaigns/triggers/start_batch','','\(body)'"))
         let bodyFile = work.folder + "/body.json"
         try #"{"data":{"email":"x@y.z"}}"#.write(toFile: bodyFile, atomically: true, encoding: .utf8)
-        let fromFile = try await work.salvo("request", "add", "import", "--method", "profiles/import", "--body-file", bodyFile)
+        let fromFile = try await work.salvo(
+            "request", "add", "import", "--method", "profiles/import", "--body-file", bodyFile)
         #expect(fromFile.status == 0, "\(fromFile)")
-        let mixed = try await work.salvo("request", "add", "m", "--method", "profiles/import", "--body", "{}", "--email", "a@x.io")
+        let mixed = try await work.salvo(
+            "request", "add", "m", "--method", "profiles/import", "--body", "{}", "--email", "a@x.io")
         #expect(mixed.status == 2)
         #expect(mixed.stderr.contains("is not a trigger launch"))
         let noBody = try await work.salvo("request", "add", "m", "--method", "profiles/import")
@@ -64,7 +73,8 @@ struct RequestCommandTests {
             #expect(add.status == 0, "\(add)")
         }
         let all = try await work.salvo("request", "list")
-        #expect(all.stdout.lines.dropFirst().map { $0.split(separator: " ").first! } == ["alpha", "zeta", "w1", "w2", "x"])
+        #expect(
+            all.stdout.lines.dropFirst().map { $0.split(separator: " ").first! } == ["alpha", "zeta", "w1", "w2", "x"])
         let folder = try await work.salvo("request", "list", "--folder", "onboarding")
         #expect(folder.stdout.lines.dropFirst().map { $0.split(separator: " ").first! } == ["w1", "w2"])
         let tagged = try await work.salvo("request", "list", "--tag", "a", "--json")
@@ -80,9 +90,11 @@ struct RequestCommandTests {
         let work = try Workspace()
         try await work.seed()
         #expect(try await work.salvo("env", "edit", "prod", "--var", "name=Env").status == 0)
-        #expect(try await work.salvo(
-            "request", "add", "tpl", "--trigger", "{{trigger}}", "--phone", "{{phone}}", "--content", "name={{name}}"
-        ).status == 0)
+        #expect(
+            try await work.salvo(
+                "request", "add", "tpl", "--trigger", "{{trigger}}", "--phone", "{{phone}}", "--content",
+                "name={{name}}"
+            ).status == 0)
         let show = try await work.salvo("request", "show", "tpl", "--var", "trigger=9", "--var", "name=Var")
         #expect(show.status == 0)
         #expect(show.stdout.contains("POST     https://example.com/api/v1.1/campaigns/triggers/start"))
@@ -106,7 +118,8 @@ struct RequestCommandTests {
             "request", "edit", "welcome", "--phone", "+79000000000", "--tag", "q3", "--untag", "new", "--folder", "a/b",
             "--no-env")
         #expect(edit.status == 0, "\(edit)")
-        let shown = try #require(try await work.salvo("request", "show", "welcome", "--json").stdout.json() as? [String: Any])
+        let shown = try #require(
+            try await work.salvo("request", "show", "welcome", "--json").stdout.json() as? [String: Any])
         #expect(shown["tags"] as? [String] == ["q3"])
         #expect(shown["folder"] as? String == "a/b")
         #expect(shown["environment"] is NSNull)
@@ -127,15 +140,23 @@ struct RequestCommandTests {
         #expect(names.contains("\"welcome\"") && !names.contains("second"))
         let log = try await work.salvo("audit", "log")
         #expect(log.status == 0)
-        let actions = log.stdout.lines.dropFirst().map { line in line.split(separator: " ", omittingEmptySubsequences: true)[2...4].joined(separator: " ") }
-        #expect(actions == [
-            "create environment prod", "use environment prod", "create request welcome", "create request welcome-copy",
-            "rename request second", "delete request second",
-        ])
+        let actions = log.stdout.lines.dropFirst().map { line in
+            line.split(separator: " ", omittingEmptySubsequences: true)[2...4].joined(separator: " ")
+        }
+        #expect(
+            actions == [
+                "create environment prod", "use environment prod", "create request welcome",
+                "create request welcome-copy",
+                "rename request second", "delete request second",
+            ])
         let user = ProcessInfo.processInfo.userName
-        let json = try #require(try await work.salvo("audit", "log", "--json", "--user", user).stdout.json() as? [[String: Any]])
+        let json = try #require(
+            try await work.salvo("audit", "log", "--json", "--user", user).stdout.json() as? [[String: Any]])
         #expect(json.count == 6)
-        #expect(json.allSatisfy { $0["user"] as? String == user && $0["host"] as? String == ProcessInfo.processInfo.hostName })
+        #expect(
+            json.allSatisfy {
+                $0["user"] as? String == user && $0["host"] as? String == ProcessInfo.processInfo.hostName
+            })
         #expect(try await work.salvo("audit", "log", "--json", "--user", "nobody").stdout == "[]\n")
         #expect(try await work.salvo("audit", "log", "--json", "--since", "2999-01-01").stdout == "[]\n")
         #expect(try (await work.salvo("audit", "log", "--json", "--since", "1h").stdout.json() as? [Any])?.count == 6)

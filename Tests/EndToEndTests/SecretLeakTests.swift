@@ -14,8 +14,11 @@ struct SecretLeakTests {
             #expect(outcome.status == 0, "\(arguments): \(outcome)")
             outputs.append(outcome)
         }
-        try await run("env", "add", "prod", "--base-url", "https://example.com", "--token-stdin", stdin: Self.token + "\n")
-        try await run("env", "add", "b", "--base-url", "https://example.com", "--token-stdin", "--auth", "bearer", stdin: Self.token)
+        try await run(
+            "env", "add", "prod", "--base-url", "https://example.com", "--token-stdin", stdin: Self.token + "\n")
+        try await run(
+            "env", "add", "b", "--base-url", "https://example.com", "--token-stdin", "--auth", "bearer",
+            stdin: Self.token)
         try await run("env", "list")
         try await run("env", "list", "--json")
         try await run("env", "show", "prod")
@@ -47,5 +50,37 @@ struct SecretLeakTests {
 
         let reveal = try await work.salvo("env", "show", "prod", "--reveal")
         #expect(reveal.stdout.contains(Self.token), "shown when asked for by name")
+    }
+
+    @Test("after sends (ok, rejected, skipped, dry run) the ledger, history and the sandbox's log hold no token")
+    func noLeakInLedger() async throws {
+        let sandbox = try await TestSandbox.start { $0.tokens = [Self.token] }
+        defer { Task { await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("body", url: sandbox.url, token: Self.token)
+        try await work.addEnvironment("bearer", url: sandbox.url, token: Self.token, extra: ["--auth", "bearer"])
+        try await work.addEnvironment("wrong", url: sandbox.url, token: Self.token + "-wrong")
+        try await work.addRequest("w", "--trigger", "1", "--email", "a@x.io")
+        try await work.addRequest("echo", "--trigger", "1", "--email", "a@x.io", "--content", "t={{t}}")
+        var outputs: [Outcome] = []
+        for arguments in [
+            ["send", "w", "--env", "body"], ["send", "w", "--env", "body"],
+            ["send", "w", "--env", "bearer", "--force"],
+            ["send", "w", "--env", "wrong"], ["send", "w", "--env", "body", "--dry-run"],
+            ["send", "w", "--env", "bearer", "--dry-run", "--json"],
+            ["send", "w", "--env", "body", "--json", "--force"],
+            ["send", "echo", "--env", "body", "--var", "t=\(Self.token)", "--force"],
+            ["history"], ["history", "--json"], ["history", "show", "1"], ["history", "show", "5", "--json"],
+            ["history", "show", "7"], ["request", "show", "w", "--env", "bearer"],
+        ] {
+            outputs.append(try await work.run(arguments))
+        }
+        for outcome in outputs {
+            #expect(!outcome.stdout.contains("SECRET-e2e") && !outcome.stderr.contains("SECRET-e2e"), "\(outcome)")
+        }
+        #expect(try !work.dump(excludingTokenColumn: true).contains("SECRET-e2e"))
+        let log = await sandbox.records().map { "\($0.headers) \($0.body) \($0.response)" }.joined()
+        #expect(!log.contains("SECRET-e2e"))
+        #expect(try await work.history().count == 6)
     }
 }

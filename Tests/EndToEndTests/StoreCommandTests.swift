@@ -11,7 +11,8 @@ struct StoreCommandTests {
         #expect(info.status == 0)
         let json = try #require(try info.stdout.json() as? [String: Any])
         #expect(json["path"] as? String == work.store)
-        #expect(json["schema_version"] as? Int == 1)
+        #expect(json["schema_version"] as? Int == json["known_schema_version"] as? Int)
+        #expect((json["schema_version"] as? Int ?? 0) >= 2)
         #expect(json["environments"] as? Int == 1)
         #expect(json["requests"] as? Int == 1)
         #expect(json["audit_events"] as? Int == 3)
@@ -26,11 +27,14 @@ struct StoreCommandTests {
         let work = try Workspace()
         let xdg = work.folder + "/xdg"
         let add = try await work.salvo(
-            "env", "add", "x", "--base-url", "https://e.com", "--token", "t", env: ["SALVO_STORE": "", "XDG_DATA_HOME": xdg])
+            "env", "add", "x", "--base-url", "https://e.com", "--token", "t",
+            env: ["SALVO_STORE": "", "XDG_DATA_HOME": xdg])
         #expect(add.status == 0, "\(add)")
         #expect(FileManager.default.fileExists(atPath: xdg + "/salvo/salvo.db"))
         let home = try await work.salvo("store", "info", "--json", env: ["SALVO_STORE": ""])
-        #expect((try home.stdout.json() as? [String: Any])?["path"] as? String == work.folder + "/.local/share/salvo/salvo.db")
+        #expect(
+            (try home.stdout.json() as? [String: Any])?["path"] as? String == work.folder
+                + "/.local/share/salvo/salvo.db")
         let folder = try FileManager.default.attributesOfItem(atPath: work.folder + "/.local/share/salvo")
         #expect(folder[.posixPermissions] as? Int == 0o700)
         let file = try FileManager.default.attributesOfItem(atPath: work.folder + "/.local/share/salvo/salvo.db")
@@ -44,7 +48,9 @@ struct StoreCommandTests {
         try "just some notes\n".write(toFile: path, atomically: true, encoding: .utf8)
         let outcome = try await work.run(["env", "list", "--store", path])
         #expect(outcome.status == 4)
-        #expect(outcome.stderr == "error: \(path) is not a salvo store (not an SQLite database); give another path with --store\n")
+        #expect(
+            outcome.stderr
+                == "error: \(path) is not a salvo store (not an SQLite database); give another path with --store\n")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "just some notes\n")
     }
 
@@ -59,9 +65,13 @@ struct StoreCommandTests {
         sqlite.waitUntilExit()
         #expect(sqlite.terminationStatus == 0)
         let before = try work.dump()
-        let outcome = try await work.salvo("env", "add", "y", "--base-url", "https://e.com", "--token", "t")
+        let outcome = try await work.salvo("env", "add", "y", "--base-url", "https://e.com", "--token-env", "T")
         #expect(outcome.status == 4)
-        #expect(outcome.stderr.contains("was written by a newer salvo (schema version 42; this salvo knows up to 1)"))
+        let known = (try await work.salvo("store", "info", "--json").stdout.json() as? [String: Any])?[
+            "known_schema_version"]
+        #expect(
+            outcome.stderr.contains(
+                "was written by a newer salvo (schema version 42; this salvo knows up to \(known ?? "?"))"))
         #expect(try work.dump() == before)
     }
 
@@ -87,7 +97,8 @@ struct StoreCommandTests {
         let add = try await work.run(["env", "add", "x", "--base-url", "https://e.com", "--token", "t"], binary: copy)
         #expect(add.status == 0, "\(add)")
         let info = try await work.run(["store", "info", "--json"], binary: copy)
-        #expect((try info.stdout.json() as? [String: Any])?["schema_version"] as? Int == 1)
+        let json = try #require(try info.stdout.json() as? [String: Any])
+        #expect(json["schema_version"] as? Int == json["known_schema_version"] as? Int)
     }
 
     @Test("--help documents the exit codes; --version prints the version")
@@ -95,7 +106,9 @@ struct StoreCommandTests {
         let work = try Workspace()
         let help = try await work.salvo("--help")
         #expect(help.status == 0)
-        #expect(help.stdout.contains("4  the store: locked past the timeout, corrupt, unreadable, or\n     written by a newer salvo"))
+        #expect(
+            help.stdout.contains(
+                "4  the store: locked past the timeout, corrupt, unreadable, or\n     written by a newer salvo"))
         let version = try await work.salvo("--version")
         #expect(version.status == 0)
         #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)

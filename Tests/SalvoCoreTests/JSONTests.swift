@@ -31,20 +31,22 @@ struct JSONTests {
         #expect(JSONValue.string("\u{01}\u{2028}").compact == #""\u0001\u2028""#)
     }
 
-    @Test("invalid documents are refused with the place of the mistake", arguments: [
-        ("{\"a\":1,}", "expected a quoted key at line 1, column 8"),
-        ("{\"a\" 1}", "expected ':' after key \"a\" at line 1, column 6"),
-        ("[1,2", "expected ',' or ']' in array at line 1, column 5"),
-        ("{\"a\":1}\n x", "unexpected text after the JSON value at line 2, column 2"),
-        ("{\"a\":1,\"a\":2}", "duplicate key \"a\" at line 1, column 8"),
-        ("01", "unexpected text after the JSON value at line 1, column 2"),
-        ("1.", "invalid number: digits expected after '.' at line 1, column 3"),
-        ("\"abc", "unterminated string at line 1, column 5"),
-        ("\"a\u{01}\"", "control character 0x1 inside a string (escape it) at line 1, column 3"),
-        ("\"\\ud800\"", "unpaired surrogate \\ud800 at line 1, column 8"),
-        ("tru", "unexpected character 't' at line 1, column 1"),
-        ("", "unexpected end of input at line 1, column 1"),
-    ])
+    @Test(
+        "invalid documents are refused with the place of the mistake",
+        arguments: [
+            ("{\"a\":1,}", "expected a quoted key at line 1, column 8"),
+            ("{\"a\" 1}", "expected ':' after key \"a\" at line 1, column 6"),
+            ("[1,2", "expected ',' or ']' in array at line 1, column 5"),
+            ("{\"a\":1}\n x", "unexpected text after the JSON value at line 2, column 2"),
+            ("{\"a\":1,\"a\":2}", "duplicate key \"a\" at line 1, column 8"),
+            ("01", "unexpected text after the JSON value at line 1, column 2"),
+            ("1.", "invalid number: digits expected after '.' at line 1, column 3"),
+            ("\"abc", "unterminated string at line 1, column 5"),
+            ("\"a\u{01}\"", "control character 0x1 inside a string (escape it) at line 1, column 3"),
+            ("\"\\ud800\"", "unpaired surrogate \\ud800 at line 1, column 8"),
+            ("tru", "unexpected character 't' at line 1, column 1"),
+            ("", "unexpected end of input at line 1, column 1"),
+        ])
     func invalid(text: String, message: String) {
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(text) }
         do {
@@ -58,7 +60,9 @@ struct JSONTests {
     func depth() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(deep) }
-        let fine = String(repeating: "[", count: JSONParser.maximumDepth) + String(repeating: "]", count: JSONParser.maximumDepth)
+        let fine =
+            String(repeating: "[", count: JSONParser.maximumDepth)
+            + String(repeating: "]", count: JSONParser.maximumDepth)
         #expect(try JSONParser.parse(fine).compact == fine)
     }
 

@@ -9,15 +9,20 @@ struct RulesTests {
         try Name.validate(name, as: "request name")
     }
 
-    @Test("invalid names say why", arguments: [
-        ("", "request name is empty"),
-        ("has space", "request name 'has space' contains a space; use letters, digits, '.', '_' and '-'"),
-        ("a/b", "request name 'a/b' contains a slash; use letters, digits, '.', '_' and '-'"),
-        ("tab\there", "request name 'tab?here' contains a control character (U+9); use letters, digits, '.', '_' and '-'"),
-        ("-x", "request name '-x' must start with a letter or a digit"),
-        ("quote\"", "request name 'quote\"' contains '\"'; use letters, digits, '.', '_' and '-'"),
-        (String(repeating: "a", count: 65), "request name 'aaaaaaaaaaaaaaaaaaaa...' is longer than 64 characters"),
-    ])
+    @Test(
+        "invalid names say why",
+        arguments: [
+            ("", "request name is empty"),
+            ("has space", "request name 'has space' contains a space; use letters, digits, '.', '_' and '-'"),
+            ("a/b", "request name 'a/b' contains a slash; use letters, digits, '.', '_' and '-'"),
+            (
+                "tab\there",
+                "request name 'tab?here' contains a control character (U+9); use letters, digits, '.', '_' and '-'"
+            ),
+            ("-x", "request name '-x' must start with a letter or a digit"),
+            ("quote\"", "request name 'quote\"' contains '\"'; use letters, digits, '.', '_' and '-'"),
+            (String(repeating: "a", count: 65), "request name 'aaaaaaaaaaaaaaaaaaaa...' is longer than 64 characters"),
+        ])
     func invalidName(name: String, message: String) {
         #expect(throws: InputError(message)) { try Name.validate(name, as: "request name") }
     }
@@ -31,27 +36,34 @@ struct RulesTests {
         #expect(throws: InputError.self) { try Name.validateFolder("a/b c") }
     }
 
-    @Test("base URLs are normalized, path prefix kept", arguments: [
-        ("https://Example.COM", "https://example.com"),
-        ("https://example.com/", "https://example.com"),
-        ("http://127.0.0.1:8787", "http://127.0.0.1:8787"),
-        ("HTTPS://example.com/altcraft/", "https://example.com/altcraft"),
-    ])
+    @Test(
+        "base URLs are normalized, path prefix kept",
+        arguments: [
+            ("https://Example.COM", "https://example.com"),
+            ("https://example.com/", "https://example.com"),
+            ("http://127.0.0.1:8787", "http://127.0.0.1:8787"),
+            ("HTTPS://example.com/altcraft/", "https://example.com/altcraft"),
+        ])
     func baseURL(text: String, normalized: String) throws {
         #expect(try BaseURL.normalize(text) == normalized)
     }
 
-    @Test("bad base URLs are refused", arguments: [
-        "", "example.com", "/relative/path", "ftp://example.com", "https://", "https://user:pw@example.com",
-        "https://example.com/?token=x", "https://exa mple.com", "mailto:a@example.com",
-    ])
+    @Test(
+        "bad base URLs are refused",
+        arguments: [
+            "", "example.com", "/relative/path", "ftp://example.com", "https://", "https://user:pw@example.com",
+            "https://example.com/?token=x", "https://exa mple.com", "mailto:a@example.com",
+        ])
     func badBaseURL(text: String) {
         #expect(throws: InputError.self) { try BaseURL.normalize(text) }
     }
 
-    @Test("guard windows parse and print back", arguments: [
-        ("0", 0, "0"), ("24h", 86_400, "1d"), ("90s", 90, "1m30s"), ("1h30m", 5_400, "1h30m"), ("7d", 604_800, "7d"),
-    ])
+    @Test(
+        "guard windows parse and print back",
+        arguments: [
+            ("0", 0, "0"), ("24h", 86_400, "1d"), ("90s", 90, "1m30s"), ("1h30m", 5_400, "1h30m"),
+            ("7d", 604_800, "7d"),
+        ])
     func guardWindow(text: String, seconds: Int, printed: String) throws {
         #expect(try GuardWindow.parse(text) == seconds)
         #expect(GuardWindow.format(seconds) == printed)
@@ -73,7 +85,8 @@ struct RulesTests {
             try Environment(name: "prod", baseURL: "https://example.com", token: .variable("1BAD")).validate()
         }
         #expect(throws: InputError.self) {
-            try Environment(name: "p", baseURL: "https://e.com", token: .stored("t"), variables: ["a b": "x"]).validate()
+            try Environment(name: "p", baseURL: "https://e.com", token: .stored("t"), variables: ["a b": "x"])
+                .validate()
         }
     }
 }

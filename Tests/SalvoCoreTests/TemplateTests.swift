@@ -28,7 +28,9 @@ struct TemplateTests {
         let body = try JSONParser.parse(#"{"email":"{{email}}","content":{"n":"{{name}} {{email}}"},"a":["{{x}}"]}"#)
         #expect(try Template.variables(in: body) == ["email", "name", "x"])
         let broken = try JSONParser.parse(#"{"content":{"n":"{{name"}}"#)
-        #expect(throws: TemplateError.unclosed(path: "content.n", text: "{{name")) { try Template.variables(in: broken) }
+        #expect(throws: TemplateError.unclosed(path: "content.n", text: "{{name")) {
+            try Template.variables(in: broken)
+        }
     }
 
     @Test("render fills every string, keeps values as text, and reports all unresolved names")

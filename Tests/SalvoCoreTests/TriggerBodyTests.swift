@@ -16,8 +16,14 @@ struct TriggerBodyTests {
         let cases: [(Recipient, String)] = [
             (.email("zaycev@example.com"), #"{"id":1,"matching":"email","email":"zaycev@example.com"}"#),
             (.phone("+79000000000"), #"{"id":1,"matching":"phone","phone":"+79000000000"}"#),
-            (.profileID("012452gf62fcd71fjh8ec0"), #"{"id":1,"matching":"profile_id","profile_id":"012452gf62fcd71fjh8ec0"}"#),
-            (.field(name: "vk_id", value: "007"), #"{"id":1,"matching":"custom","field_name":"vk_id","field_value":"007"}"#),
+            (
+                .profileID("012452gf62fcd71fjh8ec0"),
+                #"{"id":1,"matching":"profile_id","profile_id":"012452gf62fcd71fjh8ec0"}"#
+            ),
+            (
+                .field(name: "vk_id", value: "007"),
+                #"{"id":1,"matching":"custom","field_name":"vk_id","field_value":"007"}"#
+            ),
             (.query(["email": ["$in": ["a@x.io"]]]), #"{"id":1,"custom_request":{"email":{"$in":["a@x.io"]}}}"#),
         ]
         for (recipient, expected) in cases {
@@ -59,9 +65,11 @@ struct TriggerBodyTests {
         #expect(edited.compact == #"{"id":1,"matching":"phone","phone":"+7900","content":{"a":"b"}}"#)
     }
 
-    @Test("trigger ids: positive integers or a variable", arguments: [
-        ("1", JSONValue.number("1")), ("007", .number("7")), ("{{trigger}}", .string("{{trigger}}")),
-    ])
+    @Test(
+        "trigger ids: positive integers or a variable",
+        arguments: [
+            ("1", JSONValue.number("1")), ("007", .number("7")), ("{{trigger}}", .string("{{trigger}}")),
+        ])
     func triggerID(text: String, value: JSONValue) throws {
         #expect(try TriggerBody.triggerID(text) == value)
     }
@@ -71,22 +79,27 @@ struct TriggerBodyTests {
         #expect(throws: InputError.self) { try TriggerBody.triggerID(text) }
     }
 
-    @Test("invalid bodies name the field at fault", arguments: [
-        (#"{"matching":"email","email":"a@x.io"}"#, "needs --trigger"),
-        (#"{"id":1}"#, "choose a recipient"),
-        (#"{"id":1,"email":"a@x.io","phone":"+7"}"#, "2 recipient forms (email, phone)"),
-        (#"{"id":1,"matching":"phone","email":"a@x.io"}"#, #""matching" is "phone" but the recipient is given by email"#),
-        (#"{"id":1,"phone":"+7"}"#, #""matching" is missing; set "matching": "phone""#),
-        (#"{"id":"x","email":"a@x.io"}"#, #""id" must be a positive integer"#),
-        (#"{"id":-3,"email":"a@x.io"}"#, #""id" must be a positive integer"#),
-        (#"{"id":1,"email":""}"#, #""email" must be a non-empty string"#),
-        (#"{"id":1,"matching":"custom","field_name":"x"}"#, #""field_value" is missing"#),
-        (#"{"id":1,"custom_request":[]}"#, #""custom_request" must be a JSON object"#),
-        (#"{"id":1,"matching":"email","custom_request":{}}"#, "does not go with"),
-        (#"{"id":1,"email":"a@x.io","content":"x"}"#, #""content" must be a JSON object"#),
-        (#"{"id":1,"email":"a@x.io","attach":[{"name":"a"}]}"#, #""attach"[0] must be an object"#),
-        (#"{"id":1,"email":"a@x.io","resource_id":"r"}"#, #""resource_id" must be a positive integer"#),
-    ])
+    @Test(
+        "invalid bodies name the field at fault",
+        arguments: [
+            (#"{"matching":"email","email":"a@x.io"}"#, "needs --trigger"),
+            (#"{"id":1}"#, "choose a recipient"),
+            (#"{"id":1,"email":"a@x.io","phone":"+7"}"#, "2 recipient forms (email, phone)"),
+            (
+                #"{"id":1,"matching":"phone","email":"a@x.io"}"#,
+                #""matching" is "phone" but the recipient is given by email"#
+            ),
+            (#"{"id":1,"phone":"+7"}"#, #""matching" is missing; set "matching": "phone""#),
+            (#"{"id":"x","email":"a@x.io"}"#, #""id" must be a positive integer"#),
+            (#"{"id":-3,"email":"a@x.io"}"#, #""id" must be a positive integer"#),
+            (#"{"id":1,"email":""}"#, #""email" must be a non-empty string"#),
+            (#"{"id":1,"matching":"custom","field_name":"x"}"#, #""field_value" is missing"#),
+            (#"{"id":1,"custom_request":[]}"#, #""custom_request" must be a JSON object"#),
+            (#"{"id":1,"matching":"email","custom_request":{}}"#, "does not go with"),
+            (#"{"id":1,"email":"a@x.io","content":"x"}"#, #""content" must be a JSON object"#),
+            (#"{"id":1,"email":"a@x.io","attach":[{"name":"a"}]}"#, #""attach"[0] must be an object"#),
+            (#"{"id":1,"email":"a@x.io","resource_id":"r"}"#, #""resource_id" must be a positive integer"#),
+        ])
     func invalid(json: String, fragment: String) throws {
         let value = try JSONParser.parse(json)
         do {
@@ -119,13 +132,15 @@ struct LaunchBuilderTests {
         let request = LaunchRequest(
             name: "w", kind: .trigger, method: LaunchRequest.triggerMethod,
             body: ["id": 1, "matching": "email", "email": "a@x.io"])
-        let inBody = LaunchBuilder.prepare(body: request.body, method: request.method, environment: environment, token: "tok")
+        let inBody = LaunchBuilder.prepare(
+            body: request.body, method: request.method, environment: environment, token: "tok")
         #expect(inBody.url == "https://example.com/alt/api/v1.1/campaigns/triggers/start")
         #expect(inBody.body.compact == #"{"token":"tok","id":1,"matching":"email","email":"a@x.io"}"#)
         #expect(!inBody.headers.contains { $0.name == "Authorization" })
         var bearer = environment
         bearer.auth = .bearer
-        let inHeader = LaunchBuilder.prepare(body: request.body, method: request.method, environment: bearer, token: "tok")
+        let inHeader = LaunchBuilder.prepare(
+            body: request.body, method: request.method, environment: bearer, token: "tok")
         #expect(inHeader.body == request.body)
         #expect(inHeader.headers.contains(.init(name: "Authorization", value: "Bearer tok")))
     }

@@ -18,10 +18,11 @@ struct AuditTrailTests {
         try store.renameRequest("welcome", to: "hello")
         try store.removeRequest(named: "hello")
         let events = try store.auditEvents()
-        #expect(events.map { "\($0.action.rawValue) \($0.entity.rawValue) \($0.name)" } == [
-            "create environment prod", "use environment prod", "edit environment prod", "create request welcome",
-            "rename request hello", "delete request hello",
-        ])
+        #expect(
+            events.map { "\($0.action.rawValue) \($0.entity.rawValue) \($0.name)" } == [
+                "create environment prod", "use environment prod", "edit environment prod", "create request welcome",
+                "rename request hello", "delete request hello",
+            ])
         #expect(events.allSatisfy { $0.by == StoreFixture.author && $0.at == "2027-01-15T08:00:00.000Z" })
         let edit = events[2]
         #expect(edit.before?["token"] == .string(store.fingerprinter.fingerprint("tok-A")))

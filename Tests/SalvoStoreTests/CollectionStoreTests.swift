@@ -22,7 +22,9 @@ struct CollectionStoreTests {
         #expect(throws: StoreError.alreadyExists(kind: "environment", name: "prod")) {
             try store.addEnvironment(.sample("prod"))
         }
-        #expect(throws: StoreError.notFound(kind: "environment", name: "nope")) { try store.useEnvironment(named: "nope") }
+        #expect(throws: StoreError.notFound(kind: "environment", name: "nope")) {
+            try store.useEnvironment(named: "nope")
+        }
     }
 
     @Test("editing an environment validates inside the transaction and reports no-op edits")
@@ -105,6 +107,8 @@ struct CollectionStoreTests {
         }
         try store.removeRequest(named: "second")
         #expect(try store.requests().map(\.name) == ["welcome"])
-        #expect(throws: StoreError.notFound(kind: "request", name: "second")) { try store.removeRequest(named: "second") }
+        #expect(throws: StoreError.notFound(kind: "request", name: "second")) {
+            try store.removeRequest(named: "second")
+        }
     }
 }

@@ -15,7 +15,9 @@ struct MigrationTests {
         for (migration, file) in zip(EmbeddedMigrations.all, files) {
             let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
             #expect(migration.sql == text, "\(file) differs from the embedded copy")
-            #expect(file.range(of: #"^\d{4}_[a-z0-9_]+\.sql$"#, options: .regularExpression) != nil, "\(file) is not NNNN_name.sql")
+            #expect(
+                file.range(of: #"^\d{4}_[a-z0-9_]+\.sql$"#, options: .regularExpression) != nil,
+                "\(file) is not NNNN_name.sql")
         }
     }
 
@@ -48,7 +50,8 @@ struct MigrationTests {
         let fixture = StoreFixture()
         try fixture.open().close()
         let file = try FileManager.default.attributesOfItem(atPath: fixture.path)[.posixPermissions] as? Int
-        let folder = try FileManager.default.attributesOfItem(atPath: fixture.folder + "/nested")[.posixPermissions] as? Int
+        let folder =
+            try FileManager.default.attributesOfItem(atPath: fixture.folder + "/nested")[.posixPermissions] as? Int
         #expect(file == 0o600)
         #expect(folder == 0o700)
     }
@@ -94,6 +97,8 @@ struct MigrationTests {
         }
         let store = try fixture.open()
         defer { store.close() }
-        #expect(try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 1)
+        #expect(
+            try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") }
+                == EmbeddedMigrations.all.count)
     }
 }

@@ -36,12 +36,16 @@ final class StoreFixture {
 
 extension Environment {
     static func sample(_ name: String = "prod", token: String = "secret-token") -> Environment {
-        Environment(name: name, baseURL: "https://example.com", token: .stored(token), variables: ["brand": "Acme"])
+        Environment(
+            name: name, baseURL: "https://example.com", token: .stored(token), variables: ["brand": "Acme"],
+            guardSeconds: 3_600, insecure: true, trailingSlash: true)
     }
 }
 
 extension LaunchRequest {
-    static func sample(_ name: String, folder: String = "", tags: [String] = [], environment: String? = nil) -> LaunchRequest {
+    static func sample(_ name: String, folder: String = "", tags: [String] = [], environment: String? = nil)
+        -> LaunchRequest
+    {
         LaunchRequest(
             name: name, kind: .trigger, method: LaunchRequest.triggerMethod, folder: folder, tags: tags,
             environment: environment, body: ["id": 1, "matching": "email", "email": "{{email}}"])

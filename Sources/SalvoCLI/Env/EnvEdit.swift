@@ -22,13 +22,10 @@ struct EnvEdit: ParsableCommand {
         []
 
     func validate() throws {
-        let changes = [
-            fields.baseURL != nil, fields.auth != nil, !fields.variables.isEmpty, fields.guardWindow != nil,
-            tokenOptions.isGiven, !unsetVar.isEmpty,
-        ]
-        guard changes.contains(true) else {
+        guard fields.isGiven || tokenOptions.isGiven || !unsetVar.isEmpty else {
             throw ValidationError(
-                "nothing to change: give --base-url, --auth, --var, --unset-var, --guard or a token flag")
+                "nothing to change: give --base-url, --auth, --var, --unset-var, --guard, --[no-]insecure, --[no-]trailing-slash or a token flag"
+            )
         }
     }
 

@@ -23,6 +23,18 @@ struct EnvironmentOptions: ParsableArguments {
             "The duplicate-launch window, e.g. 24h, 30m, 0 to disable (default 24h).", valueName: "duration"))
     var guardWindow: String?
 
+    @Flag(inversion: .prefixedNo, help: "Accept a certificate that does not verify (self-signed on-premise hosts).")
+    var insecure: Bool?
+
+    @Flag(inversion: .prefixedNo, help: "Send method URLs with a trailing slash (.../triggers/start/).")
+    var trailingSlash: Bool?
+
+    /// Whether any field flag was given.
+    var isGiven: Bool {
+        baseURL != nil || auth != nil || !variables.isEmpty || guardWindow != nil || insecure != nil
+            || trailingSlash != nil
+    }
+
     /// Applies the given flags to `environment`, checking each.
     func apply(to environment: inout Environment) throws {
         if let baseURL { environment.baseURL = try BaseURL.normalize(baseURL) }
@@ -35,5 +47,7 @@ struct EnvironmentOptions: ParsableArguments {
         }
         environment.variables.merge(try FlagParsing.variables(variables)) { _, new in new }
         if let guardWindow { environment.guardSeconds = try GuardWindow.parse(guardWindow) }
+        if let insecure { environment.insecure = insecure }
+        if let trailingSlash { environment.trailingSlash = trailingSlash }
     }
 }

@@ -36,6 +36,8 @@ struct EnvironmentView {
             ("token", revealed ?? token),
             ("guard", environment.guardSeconds == 0 ? "off" : GuardWindow.format(environment.guardSeconds)),
         ]
+        if environment.insecure { lines.append(("tls", "certificate not verified (--insecure)")) }
+        if environment.trailingSlash { lines.append(("urls", "with a trailing slash")) }
         for (key, value) in environment.variables.sorted(by: { $0.key < $1.key }) {
             lines.append(("var", "\(key)=\(value)"))
         }

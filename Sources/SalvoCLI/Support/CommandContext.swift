@@ -29,6 +29,13 @@ struct CommandContext {
         return try body(store)
     }
 
+    /// The same for work that waits on the network.
+    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+        let store = try Store.open(at: storePath, author: Self.currentOperator())
+        defer { store.close() }
+        return try await body(store)
+    }
+
     /// The OS user and host running this process.
     static func currentOperator() -> Operator {
         var user = ProcessInfo.processInfo.environment["USER"] ?? "uid \(geteuid())"

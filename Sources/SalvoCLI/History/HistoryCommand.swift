@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import SalvoCore
+import SalvoStore
+
+/// `salvo history`: the ledger, one line per launch, newest first.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List launches from the ledger, newest first.",
+        discussion: """
+            --since and --until take a date (2026-11-29), a time (2026-11-29T08:00:00Z)
+            or a duration back from now (24h, 7d). `salvo history show ID` shows one
+            launch in full: every attempt as sent and every answer as received.
+            """,
+        subcommands: [HistoryShow.self]
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("Only launches of this request.", valueName: "name")) var request: String?
+    @Option(help: ArgumentHelp("Only launches to this environment.", valueName: "name")) var env: String?
+    @Option(help: ArgumentHelp("Only launches that ended so.", valueName: "ok|rejected|unknown|not-sent|skipped"))
+    var status: String?
+    @Option(help: ArgumentHelp("Only launches from this time on.", valueName: "time")) var since: String?
+    @Option(help: ArgumentHelp("Only launches before this time.", valueName: "time")) var until: String?
+    @Option(
+        help: ArgumentHelp(
+            "Only launches to this recipient (an address, phone, id or FIELD=VALUE).", valueName: "recipient"))
+    var recipient: String?
+    @Option(name: .customLong("run"), help: ArgumentHelp("Only launches of this run.", valueName: "run")) var runID:
+        Int64?
+    @Option(help: ArgumentHelp("At most this many launches.", valueName: "n")) var limit = 50
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be a positive number") }
+        if let status, LaunchResult(rawValue: status) == nil {
+            throw ValidationError(
+                "--status must be one of \(LaunchResult.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let context = CommandContext(global)
+        let now = Date()
+        let filter = HistoryFilter(
+            request: request, environment: env, result: status.flatMap(LaunchResult.init(rawValue:)),
+            since: try since.map { text throws(InputError) in
+                Timestamp.string(from: try Timestamp.parse(text, now: now))
+            },
+            until: try until.map { text throws(InputError) in
+                Timestamp.string(from: try Timestamp.parse(text, now: now))
+            },
+            recipient: recipient, runID: runID, limit: limit)
+        let lines = try context.withStore { store in try store.history(filter) }
+        if output.json {
+            context.console.out(JSONValue.array(lines.map(HistoryView.json)).pretty)
+        } else if lines.isEmpty {
+            context.console.note("no launches recorded that match")
+        } else {
+            context.console.out(
+                Table(headers: HistoryView.headers, rows: lines.map(HistoryView.row)).render(console: context.console))
+        }
+    }
+}
+
+/// How history lines are shown.
+enum HistoryView {
+    static let headers = ["ID", "AT", "REQUEST", "ENV", "RECIPIENT", "RESULT", "HTTP", "MS", "DETAIL"]
+
+    static func row(_ line: HistoryLine) -> [String] {
+        [
+            "\(line.id)", line.at, line.requestName, line.environment, recipient(line.identity), line.result.rawValue,
+            line.httpStatus.map(String.init) ?? "", line.durationMilliseconds.map { "\(Int($0.rounded()))" } ?? "",
+            (line.tries > 1 ? "\(line.tries) tries; " : "") + (line.errorText.map { String($0.prefix(60)) } ?? ""),
+        ]
+    }
+
+    static func json(_ line: HistoryLine) -> JSONValue {
+        [
+            "id": .number(String(line.id)), "at": .string(line.at), "run": .number(String(line.runID)),
+            "request_id": .string(line.requestID), "request": .string(line.requestName),
+            "environment": .string(line.environment), "method": .string(line.method),
+            "trigger": line.identity.trigger.map { .string($0) } ?? .null,
+            "recipient_kind": .string(line.identity.recipientKind), "recipient": .string(line.identity.recipient),
+            "result": .string(line.result.rawValue), "http_status": line.httpStatus.map { .integer($0) } ?? .null,
+            "error_text": line.errorText.map { .string($0) } ?? .null,
+            "duration_ms": line.durationMilliseconds.map { .number(String(format: "%.3f", $0)) } ?? .null,
+            "tries": .integer(line.tries), "user": .string(line.by.user), "host": .string(line.by.host),
+        ]
+    }
+
+    static func recipient(_ identity: LaunchIdentity) -> String {
+        switch identity.recipientKind {
+        case "body": "(body)"
+        case "query": "query " + identity.recipient.prefix(40)
+        default: identity.recipient
+        }
+    }
+}

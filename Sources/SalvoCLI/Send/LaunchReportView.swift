@@ -1,0 +1,76 @@
+import SalvoCore
+import SalvoHTTP
+
+/// How the outcome of one launch is shown, and the exit status it calls for.
+struct LaunchReportView {
+    let run: Int64
+    let report: Launcher.Report
+    let ready: LaunchService.Ready
+
+    var status: ExitStatus {
+        switch report.outcome.result {
+        case .ok, .skipped: .success
+        case .rejected: .rejected
+        case .notSent, .unknown: .transport
+        }
+    }
+
+    /// One readable block: the result line, then where it is recorded.
+    func text(console: Console) -> String {
+        let outcome = report.outcome
+        let milliseconds = "\(Int(outcome.durationMilliseconds.rounded())) ms"
+        var first: String
+        switch outcome.result {
+        case .ok:
+            first =
+                console.paint("ok", .green, on: console.colourOut)
+                + "        HTTP \(outcome.httpStatus ?? 0)  \(outcome.errorText ?? "")  \(milliseconds)"
+        case .rejected:
+            first =
+                console.paint("rejected", .red, on: console.colourOut)
+                + "  HTTP \(outcome.httpStatus ?? 0)  \(outcome.errorCode.map { "error \($0): " } ?? "")"
+                + "\(outcome.errorText ?? "")  \(milliseconds)"
+        case .notSent:
+            first = console.paint("not sent", .red, on: console.colourOut) + "  \(outcome.transportError ?? "")"
+        case .unknown:
+            first = console.paint("unknown", .yellow, on: console.colourOut) + "   \(outcome.transportError ?? "")"
+        case .skipped:
+            let hit = report.guardHit.map { "an identical launch #\($0.ledgerID) succeeded at \($0.at)" } ?? ""
+            first =
+                console.paint("skipped", .yellow, on: console.colourOut)
+                + "   \(hit), within the guard window of '\(ready.environment.name)'; --force launches anyway"
+        }
+        if outcome.duplicate { first += "  (the platform had seen this Request-ID: not delivered again)" }
+        var lines = [
+            first,
+            "launch    #\(report.id) in run \(run): \(ready.request.name) to \(ready.environment.name)"
+                + " (\(recipient))",
+        ]
+        if outcome.result == .unknown {
+            lines.append(
+                "          the launch may have gone out; `salvo history show \(report.id)` has the details")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    var json: JSONValue {
+        let outcome = report.outcome
+        return [
+            "id": .number(String(report.id)), "run": .number(String(run)), "request": .string(ready.request.name),
+            "environment": .string(ready.environment.name), "recipient": .string(recipient),
+            "result": .string(outcome.result.rawValue), "http_status": outcome.httpStatus.map { .integer($0) } ?? .null,
+            "error": outcome.errorCode.map { .integer($0) } ?? .null,
+            "error_text": outcome.errorText.map { .string($0) } ?? .null,
+            "transport_error": outcome.transportError.map { .string($0) } ?? .null,
+            "duration_ms": .number(String(format: "%.3f", outcome.durationMilliseconds)),
+            "duplicate": .bool(outcome.duplicate),
+            "skipped_because_of": report.guardHit.map { .number(String($0.ledgerID)) } ?? .null,
+        ]
+    }
+
+    private var recipient: String {
+        let identity = LaunchIdentity(body: ready.body, kind: ready.request.kind)
+        return identity.recipientKind == "body"
+            ? ready.request.method : "\(identity.recipientKind) \(identity.recipient)"
+    }
+}

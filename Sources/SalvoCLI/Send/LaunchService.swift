@@ -1,0 +1,72 @@
+import Foundation
+import SalvoCore
+import SalvoHTTP
+import SalvoStore
+
+/// Launches saved requests: resolves the environment and token, renders the template, and hands the launch
+/// to the `Launcher` inside a run of its own. The one service behind `send` and `quickstart`.
+struct LaunchService {
+    let store: Store
+    let context: CommandContext
+
+    /// A saved request made ready to launch.
+    struct Ready {
+        var request: LaunchRequest
+        var environment: Environment
+        var body: JSONValue
+        var token: String
+    }
+
+    /// Everything a launch needs, checked before anything is recorded or sent.
+    func prepare(_ name: String, environment override: String?, variables: [String: String]) throws -> Ready {
+        let request = try store.request(named: name)
+        guard let environmentName = try override ?? request.environment ?? store.defaultEnvironmentName() else {
+            throw InputError(
+                "request '\(name)' has no environment; give --env NAME or set a default with `salvo env use NAME`")
+        }
+        let environment = try store.environment(named: environmentName)
+        let values = environment.variables.merging(variables) { _, new in new }
+        let body = try LaunchBuilder.render(request, variables: values).body
+        return Ready(request: request, environment: environment, body: body, token: try token(of: environment))
+    }
+
+    /// The environment's token: stored, or read now from its variable.
+    func token(of environment: Environment) throws -> String {
+        switch environment.token {
+        case .stored(let token): return token
+        case .variable(let variable):
+            guard let token = context.environment[variable], !token.isEmpty else {
+                throw InputError(
+                    "environment '\(environment.name)' reads its token from $\(variable), which is not set; "
+                        + "export it, or store one with `salvo env edit \(environment.name) --token-stdin`")
+            }
+            return token
+        }
+    }
+
+    /// The plan for a ready launch in run `runID`, with a new Request-ID.
+    func plan(_ ready: Ready, runID: Int64) -> LaunchPlan {
+        LaunchPlan.make(
+            request: ready.request, body: ready.body, environment: ready.environment, token: ready.token,
+            fingerprinter: store.fingerprinter, runID: runID, requestID: UUID().uuidString.lowercased(),
+            by: CommandContext.currentOperator())
+    }
+
+    /// Sends one ready launch as a run of its own and returns what came of it.
+    func send(_ ready: Ready, force: Bool, timeout: Duration, client: AltcraftClient) async throws -> (
+        run: Int64, report: Launcher.Report
+    ) {
+        let run = try store.startRun(
+            RunStart(
+                kind: .send, environment: ready.environment.name,
+                selection: ["requests": [.string(ready.request.name)]],
+                settings: ["timeout_seconds": .number("\(timeout.components.seconds)"), "force": .bool(force)]))
+        let launcher = Launcher(client: client, ledger: store)
+        let guardSince =
+            force || ready.environment.guardSeconds == 0
+            ? nil : Timestamp.string(from: Date().addingTimeInterval(-Double(ready.environment.guardSeconds)))
+        let report = try await launcher.launch(plan(ready, runID: run), timeout: timeout, guardSince: guardSince)
+        try store.finishRun(run, state: report.outcome.result == .unknown ? .interrupted : .finished)
+        return (run, report)
+    }
+}

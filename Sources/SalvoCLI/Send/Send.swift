@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import SalvoCore
+import SalvoHTTP
+
+/// `salvo send NAME`: launch one saved request and record it in the ledger.
+struct Send: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Launch one saved request and record what was sent and what came back.",
+        discussion: """
+            The attempt is committed to the ledger before the request leaves, and the
+            answer after. A launch identical to one that succeeded within the
+            environment's guard window (same environment, trigger and recipient) is
+            skipped unless --force.
+
+            Results: ok (2xx and "error": 0, exit 0); rejected (any other complete
+            answer, exit 1); not sent (no connection: nothing left, exit 3); unknown
+            (it may have left but no complete answer came, exit 3).
+
+            Examples:
+              salvo send welcome
+              salvo send promo --env staging --var name=Ann --var phone=+79000000000
+              salvo send welcome --dry-run
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The request's name.") var name: String
+    @Option(help: ArgumentHelp("The environment (default: the request's, else the default one).", valueName: "name"))
+    var env: String?
+    @Option(name: .customLong("var"), help: ArgumentHelp("A template variable (repeatable).", valueName: "key=value"))
+    var variables: [String] = []
+    @Flag(help: "Show what would be sent (token masked) and a curl command; send nothing.") var dryRun = false
+    @Flag(help: "Launch even if an identical launch succeeded within the guard window.") var force = false
+    @Option(help: ArgumentHelp("Seconds to wait for the complete answer.", valueName: "seconds")) var timeout: Double =
+        30
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 3600 else {
+            throw ValidationError("--timeout must be between 0 and 3600 seconds")
+        }
+    }
+
+    func run() async throws {
+        let context = CommandContext(global)
+        let overrides = try FlagParsing.variables(variables)
+        let view = try await context.withStore { store in
+            let service = LaunchService(store: store, context: context)
+            let ready = try service.prepare(name, environment: env, variables: overrides)
+            if dryRun {
+                print(dryRun: ready, service: service, context: context)
+                return nil as LaunchReportView?
+            }
+            let client = AltcraftClient(baseURL: ready.environment.baseURL, insecure: ready.environment.insecure)
+            do {
+                let (run, report) = try await service.send(
+                    ready, force: force, timeout: .milliseconds(Int(timeout * 1000)), client: client)
+                await client.shutdown()
+                return LaunchReportView(run: run, report: report, ready: ready)
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+        }
+        guard let view else { return }
+        context.console.out(output.json ? view.json.pretty : view.text(console: context.console))
+        if view.status != .success { throw ExitCode(view.status.rawValue) }
+    }
+
+    private func print(dryRun ready: LaunchService.Ready, service: LaunchService, context: CommandContext) {
+        let mask = LaunchBuilder.tokenMask(ready.environment.token, fingerprinter: service.store.fingerprinter)
+        let launch = LaunchBuilder.prepare(
+            body: ready.body, method: ready.request.method, environment: ready.environment, token: mask,
+            requestID: "(a new one when sent)")
+        if output.json {
+            context.console.out(
+                JSONValue.object([
+                    .init("url", .string(launch.url)),
+                    .init("headers", .object(launch.headers.map { .init($0.name, .string($0.value)) })),
+                    .init("body", launch.body), .init("curl", .string(CurlCommand.render(launch, mask: mask))),
+                ]).pretty)
+            return
+        }
+        var lines = ["POST \(launch.url)"] + launch.headers.map { "\($0.name): \($0.value)" }
+        lines += ["", launch.body.pretty, "", "# the same with curl (export SALVO_TOKEN first):"]
+        lines.append(CurlCommand.render(launch, mask: mask))
+        context.console.out(lines.joined(separator: "\n"))
+        context.console.note("dry run: nothing was sent or recorded")
+    }
+}

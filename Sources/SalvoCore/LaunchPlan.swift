@@ -1,0 +1,54 @@
+/// One launch ready to go: the bytes for the wire (with the token) and the ledger's attempt (token masked),
+/// built together so that what is recorded is exactly what is sent, but for the token.
+public struct LaunchPlan: Sendable {
+    /// URL and headers as sent, with the token.
+    public var launch: PreparedLaunch
+    /// The body as sent, with the token: serialized once, so the recorded text is these very bytes.
+    public var bodyText: String
+    /// What the ledger records before sending.
+    public var attempt: LaunchAttempt
+    private let token: String
+    private let mask: String
+
+    /// Plans a launch of `request` (its body already rendered) to `environment` with `token`.
+    public static func make(
+        request: LaunchRequest, body: JSONValue, environment: Environment, token: String,
+        fingerprinter: TokenFingerprinter, runID: Int64, requestID: String, dataRow: Int? = nil,
+        replayOf: Int64? = nil, by: Operator
+    ) -> LaunchPlan {
+        let fingerprint = fingerprinter.fingerprint(token)
+        let mask = "<token \(fingerprint)>"
+        func build(_ token: String) -> PreparedLaunch {
+            LaunchBuilder.prepare(
+                body: body, method: request.method, environment: environment, token: token, requestID: requestID)
+        }
+        // Built twice, with the mask and with the token, so the record differs from the wire only where the
+        // token was placed; `masking` then catches any other occurrence (a token pasted into a variable).
+        let launch = build(token)
+        let recorded = build(mask)
+        var plan = LaunchPlan(
+            launch: launch, bodyText: launch.body.compact,
+            attempt: LaunchAttempt(
+                runID: runID, requestID: requestID, tryNumber: 1, requestName: request.name, method: request.method,
+                environment: environment.name, baseURL: environment.baseURL, url: launch.url,
+                identity: LaunchIdentity(body: body, kind: request.kind), dataRow: dataRow, replayOf: replayOf,
+                headers: [], body: "", tokenFingerprint: fingerprint, by: by),
+            token: token, mask: mask)
+        plan.attempt.headers = recorded.headers.map { .init(name: $0.name, value: plan.masking($0.value)) }
+        plan.attempt.body = plan.masking(recorded.body.compact)
+        return plan
+    }
+
+    /// Tokens shorter than this are not searched for in free text: a short token would match ordinary text
+    /// (a token `x` inside `example.com`) and corrupt the record.
+    public static let minimumMaskedLength = 8
+
+    /// `text` with every occurrence of the token (raw or JSON-escaped) replaced by its mask.
+    public func masking(_ text: String) -> String {
+        guard token.count >= Self.minimumMaskedLength else { return text }
+        var masked = text.replacing(token, with: mask)
+        let escaped = String(JSONValue.string(token).compact.dropFirst().dropLast())
+        if escaped != token { masked = masked.replacing(escaped, with: mask) }
+        return masked
+    }
+}

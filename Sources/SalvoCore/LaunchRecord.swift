@@ -1,0 +1,118 @@
+/// How a launch ended, as the ledger and `history` name it.
+public enum LaunchResult: String, CaseIterable, Sendable {
+    /// A 2xx answer whose body has `error` 0.
+    case ok
+    /// A complete answer that is not ok: 4xx, 5xx, `error` != 0, or a body that is not the platform's JSON.
+    case rejected
+    /// No connection was made (refused, DNS, TLS): nothing left the machine.
+    case notSent = "not-sent"
+    /// The request may have left but no complete answer came (timeout, reset, the process died).
+    case unknown
+    /// Not sent: an identical launch succeeded within the environment's guard window.
+    case skipped
+}
+
+/// What the ledger records before a launch's bytes leave: everything needed to say what was sent to whom,
+/// with the token replaced by its mask.
+public struct LaunchAttempt: Equatable, Sendable {
+    public var runID: Int64
+    /// The `Request-ID` header: one per launch, reused by retries and resumes so the platform de-duplicates.
+    public var requestID: String
+    /// 1 for the first try, then 2, 3... for retries and resumes of the same launch.
+    public var tryNumber: Int
+    public var requestName: String
+    public var method: String
+    public var environment: String
+    public var baseURL: String
+    public var url: String
+    public var identity: LaunchIdentity
+    /// The data row (from 1) or iteration that produced the launch, when it came from a run.
+    public var dataRow: Int?
+    /// The ledger entry this launch deliberately replays.
+    public var replayOf: Int64?
+    /// Headers as sent, the token masked.
+    public var headers: [PreparedLaunch.Header]
+    /// The body exactly as sent, the token masked.
+    public var body: String
+    public var tokenFingerprint: String
+    public var by: Operator
+
+    public init(
+        runID: Int64, requestID: String, tryNumber: Int, requestName: String, method: String, environment: String,
+        baseURL: String, url: String, identity: LaunchIdentity, dataRow: Int?, replayOf: Int64?,
+        headers: [PreparedLaunch.Header], body: String, tokenFingerprint: String, by: Operator
+    ) {
+        self.runID = runID
+        self.requestID = requestID
+        self.tryNumber = tryNumber
+        self.requestName = requestName
+        self.method = method
+        self.environment = environment
+        self.baseURL = baseURL
+        self.url = url
+        self.identity = identity
+        self.dataRow = dataRow
+        self.replayOf = replayOf
+        self.headers = headers
+        self.body = body
+        self.tokenFingerprint = tokenFingerprint
+        self.by = by
+    }
+}
+
+/// What the ledger records once a launch's answer (or failure) is known.
+public struct LaunchOutcome: Equatable, Sendable {
+    public var result: LaunchResult
+    public var httpStatus: Int?
+    /// Headers as received, any echo of the token masked.
+    public var headers: [PreparedLaunch.Header]
+    /// The body as received (any echo of the token masked), or nil when none came.
+    public var body: String?
+    public var durationMilliseconds: Double
+    /// The platform's `error` code and `error_text`, when the body had them.
+    public var errorCode: Int?
+    public var errorText: String?
+    /// What went wrong on the way, for `not-sent` and `unknown`, or why a launch was skipped.
+    public var transportError: String?
+    /// Whether the platform answered `Duplicate-Request: true` (it had seen this Request-ID).
+    public var duplicate: Bool
+
+    public init(
+        result: LaunchResult, httpStatus: Int? = nil, headers: [PreparedLaunch.Header] = [], body: String? = nil,
+        durationMilliseconds: Double = 0, errorCode: Int? = nil, errorText: String? = nil,
+        transportError: String? = nil, duplicate: Bool = false
+    ) {
+        self.result = result
+        self.httpStatus = httpStatus
+        self.headers = headers
+        self.body = body
+        self.durationMilliseconds = durationMilliseconds
+        self.errorCode = errorCode
+        self.errorText = errorText
+        self.transportError = transportError
+        self.duplicate = duplicate
+    }
+}
+
+/// An earlier successful launch that makes the guard skip a new one.
+public struct GuardHit: Equatable, Sendable {
+    public var ledgerID: Int64
+    public var at: String
+
+    public init(ledgerID: Int64, at: String) {
+        self.ledgerID = ledgerID
+        self.at = at
+    }
+}
+
+/// Where launches are recorded. The store implements it; the launcher and the run engine only see this.
+public protocol LaunchLedger: Sendable {
+    /// Commits attempts (in one transaction) and returns their ledger ids. Returns only once durable.
+    func recordAttempts(_ attempts: [LaunchAttempt]) throws -> [Int64]
+    /// Commits outcomes for earlier attempts (in one transaction) and returns their ledger ids.
+    func recordOutcomes(_ outcomes: [(attempt: Int64, outcome: LaunchOutcome)]) throws -> [Int64]
+    /// Commits a launch that was not sent (the guard skipped it) with its outcome, in one transaction.
+    func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) throws -> Int64
+    /// The newest ok launch with the same environment, method and identity at or after `since`.
+    func lastSuccess(environment: String, method: String, identity: LaunchIdentity, since: String) throws -> GuardHit?
+}

@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import SalvoCore
+
+/// Sends launches over HTTP with one shared AsyncHTTPClient (one connection pool per process), verifying TLS
+/// unless the environment says `insecure`, through the proxy the usual variables name.
+public final class AltcraftClient: Sendable {
+    /// Bodies larger than this are cut and the launch rejected (the platform's own limit is 10 MB).
+    public static let maximumResponseBytes = 16 * 1024 * 1024
+
+    private let client: HTTPClient
+
+    /// A client for `baseURL` (its scheme and host choose the proxy). `connectTimeout` bounds making a
+    /// connection; each send has its own total timeout.
+    public init(
+        baseURL: String, insecure: Bool, connectTimeout: Duration = .seconds(5),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        var configuration = HTTPClient.Configuration(certificateVerification: insecure ? .none : .fullVerification)
+        configuration.timeout = .init(connect: .init(connectTimeout), read: nil)
+        if let proxy = ProxySettings.proxy(for: baseURL, environment: environment) {
+            configuration.proxy = .server(host: proxy.host, port: proxy.port)
+        }
+        configuration.decompression = .enabled(limit: .ratio(20))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Sends one POST and waits at most `timeout` for the complete answer.
+    public func send(url: String, headers: [PreparedLaunch.Header], body: String, timeout: Duration) async -> Exchange {
+        let start = ContinuousClock.now
+        func elapsed() -> Double {
+            let duration = ContinuousClock.now - start
+            return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
+        request.body = .bytes(ByteBuffer(string: body))
+        do {
+            let response = try await client.execute(request, timeout: .init(timeout))
+            let bytes: ByteBuffer
+            do {
+                bytes = try await response.body.collect(upTo: Self.maximumResponseBytes)
+            } catch is NIOTooManyBytesError {
+                return .answered(
+                    status: Int(response.status.code), headers: Self.headers(response.headers),
+                    body: Array("(response body larger than \(Self.maximumResponseBytes) bytes, not kept)".utf8),
+                    milliseconds: elapsed())
+            }
+            return .answered(
+                status: Int(response.status.code), headers: Self.headers(response.headers),
+                body: Array(buffer: bytes), milliseconds: elapsed())
+        } catch {
+            return .failed(TransportErrors.describe(error, url: url, timeout: timeout), milliseconds: elapsed())
+        }
+    }
+
+    /// Closes the connection pool.
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    private static func headers(_ headers: HTTPHeaders) -> [PreparedLaunch.Header] {
+        headers.map { PreparedLaunch.Header(name: $0.name, value: $0.value) }
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let components = duration.components
+        self = .nanoseconds(components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000)
+    }
+}

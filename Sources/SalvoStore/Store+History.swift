@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import SalvoCore
+
+/// Which launches `history` lists.
+public struct HistoryFilter: Sendable {
+    public var request: String?
+    public var environment: String?
+    public var result: LaunchResult?
+    public var since: String?
+    public var until: String?
+    public var recipient: String?
+    public var runID: Int64?
+    public var limit: Int
+
+    public init(
+        request: String? = nil, environment: String? = nil, result: LaunchResult? = nil, since: String? = nil,
+        until: String? = nil, recipient: String? = nil, runID: Int64? = nil, limit: Int = 50
+    ) {
+        self.request = request
+        self.environment = environment
+        self.result = result
+        self.since = since
+        self.until = until
+        self.recipient = recipient
+        self.runID = runID
+        self.limit = limit
+    }
+}
+
+/// One launch as `history` shows it: its first attempt, and the outcome of its latest attempt.
+public struct HistoryLine: Sendable {
+    /// The ledger id of the launch's first attempt.
+    public var id: Int64
+    public var at: String
+    public var runID: Int64
+    public var requestID: String
+    public var requestName: String
+    public var environment: String
+    public var method: String
+    public var identity: LaunchIdentity
+    public var tries: Int
+    /// `unknown` when the latest attempt has no outcome.
+    public var result: LaunchResult
+    public var httpStatus: Int?
+    public var errorText: String?
+    public var durationMilliseconds: Double?
+    public var by: Operator
+}
+
+/// Every attempt of one launch with its outcome, for `history show`.
+public struct LaunchDetail: Sendable {
+    public struct Attempt: Sendable {
+        public var id: Int64
+        public var at: String
+        public var attempt: LaunchAttempt
+        public var outcome: (id: Int64, at: String, outcome: LaunchOutcome)?
+    }
+
+    public var line: HistoryLine
+    public var attempts: [Attempt]
+}
+
+extension Store {
+    /// Launches, newest first.
+    public func history(_ filter: HistoryFilter) throws -> [HistoryLine] {
+        try read { db in
+            var conditions = ["a.kind = 'attempt'", "a.try = 1"]
+            var arguments: StatementArguments = []
+            func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+                guard let value else { return }
+                conditions.append(condition)
+                arguments += [value]
+            }
+            add("a.request_name = ?", filter.request)
+            add("a.environment = ?", filter.environment)
+            add("coalesce(o.result, 'unknown') = ?", filter.result?.rawValue)
+            add("a.at >= ?", filter.since)
+            add("a.at < ?", filter.until)
+            add("a.recipient = ?", filter.recipient)
+            add("a.run_id = ?", filter.runID)
+            arguments += [filter.limit]
+            return try Row.fetchAll(
+                db,
+                sql: "\(Self.historySelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq DESC LIMIT ?",
+                arguments: arguments
+            ).map(Self.historyLine(from:))
+        }
+    }
+
+    /// The launch that ledger entry `id` (any attempt or outcome of it) belongs to.
+    public func launch(id: Int64) throws -> LaunchDetail {
+        try read { db in
+            guard
+                let requestID = try String.fetchOne(
+                    db, sql: "SELECT request_id FROM ledger WHERE seq = ?", arguments: [id])
+            else { throw StoreError.notFound(kind: "ledger entry", name: "#\(id)") }
+            guard
+                let first = try Row.fetchOne(
+                    db,
+                    sql: "\(Self.historySelect) WHERE a.kind = 'attempt' AND a.request_id = ? ORDER BY a.seq LIMIT 1",
+                    arguments: [requestID])
+            else { throw StoreError.notFound(kind: "ledger entry", name: "#\(id)") }
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM ledger WHERE request_id = ? ORDER BY seq", arguments: [requestID])
+            var attempts: [LaunchDetail.Attempt] = []
+            for row in rows {
+                if row["kind"] as String == "attempt" {
+                    attempts.append(
+                        .init(id: row["seq"], at: row["at"], attempt: try Self.attempt(from: row), outcome: nil))
+                } else if let index = attempts.lastIndex(where: { $0.id == row["attempt_seq"] as Int64 }) {
+                    attempts[index].outcome = (row["seq"], row["at"], try Self.outcome(from: row))
+                }
+            }
+            return LaunchDetail(line: try Self.historyLine(from: first), attempts: attempts)
+        }
+    }
+
+    private static let historySelect = """
+        SELECT a.seq, a.at, a.run_id, a.request_id, a.request_name, a.environment, a.method, a.trigger_id,
+            a.recipient_kind, a.recipient, a.os_user, a.host, la.try AS tries, coalesce(o.result, 'unknown') AS result,
+            o.http_status, coalesce(o.error_text, o.transport_error) AS error_text, o.duration_ms
+        FROM ledger a
+        JOIN ledger la ON la.seq = (SELECT max(seq) FROM ledger WHERE request_id = a.request_id AND kind = 'attempt')
+        LEFT JOIN ledger o ON o.attempt_seq = la.seq
+        """
+
+    private static func historyLine(from row: Row) throws -> HistoryLine {
+        HistoryLine(
+            id: row["seq"], at: row["at"], runID: row["run_id"], requestID: row["request_id"],
+            requestName: row["request_name"], environment: row["environment"], method: row["method"],
+            identity: LaunchIdentity(
+                trigger: row["trigger_id"], recipientKind: row["recipient_kind"], recipient: row["recipient"]),
+            tries: row["tries"], result: LaunchResult(rawValue: row["result"]) ?? .unknown,
+            httpStatus: row["http_status"],
+            errorText: row["error_text"], durationMilliseconds: row["duration_ms"],
+            by: Operator(user: row["os_user"], host: row["host"]))
+    }
+
+    private static func attempt(from row: Row) throws -> LaunchAttempt {
+        LaunchAttempt(
+            runID: row["run_id"], requestID: row["request_id"], tryNumber: row["try"], requestName: row["request_name"],
+            method: row["method"], environment: row["environment"], baseURL: row["base_url"], url: row["url"],
+            identity: LaunchIdentity(
+                trigger: row["trigger_id"], recipientKind: row["recipient_kind"], recipient: row["recipient"]),
+            dataRow: row["data_row"], replayOf: row["replay_of"], headers: try headers(row["request_headers"]),
+            body: row["request_body"], tokenFingerprint: row["token_fingerprint"],
+            by: Operator(user: row["os_user"], host: row["host"]))
+    }
+
+    private static func outcome(from row: Row) throws -> LaunchOutcome {
+        LaunchOutcome(
+            result: LaunchResult(rawValue: row["result"]) ?? .unknown, httpStatus: row["http_status"],
+            headers: try headers(row["response_headers"]), body: row["response_body"],
+            durationMilliseconds: row["duration_ms"] ?? 0, errorCode: row["error_code"], errorText: row["error_text"],
+            transportError: row["transport_error"], duplicate: row["duplicate"] ?? false)
+    }
+
+    private static func headers(_ text: String?) throws -> [PreparedLaunch.Header] {
+        guard let text, case .array(let pairs) = try JSONParser.parse(text) else { return [] }
+        return pairs.compactMap { pair in
+            guard case .array(let parts) = pair, parts.count == 2, let name = parts[0].stringValue,
+                let value = parts[1].stringValue
+            else { return nil }
+            return PreparedLaunch.Header(name: name, value: value)
+        }
+    }
+}

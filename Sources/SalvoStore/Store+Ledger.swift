@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+import SalvoCore
+
+/// The ledger: append-only attempts and outcomes, chained by hash in `seq` order. Rows are written through
+/// `appendLedger`, the only place that computes the chain.
+extension Store: LaunchLedger {
+    public func recordAttempts(_ attempts: [LaunchAttempt]) throws -> [Int64] {
+        try write { db in try attempts.map { try appendAttempt(db, $0) } }
+    }
+
+    public func recordOutcomes(_ outcomes: [(attempt: Int64, outcome: LaunchOutcome)]) throws -> [Int64] {
+        try write { db in try outcomes.map { try appendOutcome(db, of: $0.attempt, $0.outcome) } }
+    }
+
+    public func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) throws -> Int64 {
+        try write { db in
+            let seq = try appendAttempt(db, attempt)
+            _ = try appendOutcome(db, of: seq, outcome)
+            return seq
+        }
+    }
+
+    public func lastSuccess(environment: String, method: String, identity: LaunchIdentity, since: String) throws
+        -> GuardHit?
+    {
+        try read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT a.seq, o.at FROM ledger a JOIN ledger o ON o.attempt_seq = a.seq
+                    WHERE a.kind = 'attempt' AND a.environment = ? AND a.method = ? AND a.recipient = ?
+                        AND a.trigger_id IS ? AND o.result = 'ok' AND o.at >= ?
+                    ORDER BY a.seq DESC LIMIT 1
+                    """,
+                arguments: [environment, method, identity.recipient, identity.trigger, since])
+            return row.map { GuardHit(ledgerID: $0["seq"], at: $0["at"]) }
+        }
+    }
+
+    /// Starts a run (a `send` is a run of one launch) and returns its id.
+    public func startRun(_ run: RunStart) throws -> Int64 {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (kind, started_at, environment, selection, settings, data_file, data_sha256,
+                        os_user, host)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    run.kind.rawValue, now, run.environment, run.selection.compact, run.settings.compact, run.dataFile,
+                    run.dataSHA256, author.user, author.host,
+                ])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Marks a run finished or interrupted.
+    public func finishRun(_ id: Int64, state: RunState) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE runs SET state = ?, finished_at = ? WHERE id = ?", arguments: [state.rawValue, now, id])
+        }
+    }
+
+    private func appendAttempt(_ db: Database, _ attempt: LaunchAttempt) throws -> Int64 {
+        try appendLedger(
+            db,
+            [
+                ("kind", "attempt"), ("at", now), ("run_id", attempt.runID), ("request_id", attempt.requestID),
+                ("try", attempt.tryNumber), ("request_name", attempt.requestName), ("method", attempt.method),
+                ("environment", attempt.environment), ("base_url", attempt.baseURL), ("url", attempt.url),
+                ("trigger_id", attempt.identity.trigger), ("recipient_kind", attempt.identity.recipientKind),
+                ("recipient", attempt.identity.recipient), ("data_row", attempt.dataRow),
+                ("replay_of", attempt.replayOf),
+                ("request_headers", Self.headersJSON(attempt.headers)), ("request_body", attempt.body),
+                ("token_fingerprint", attempt.tokenFingerprint), ("os_user", attempt.by.user),
+                ("host", attempt.by.host),
+            ])
+    }
+
+    private func appendOutcome(_ db: Database, of attempt: Int64, _ outcome: LaunchOutcome) throws -> Int64 {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT request_id, run_id FROM ledger WHERE seq = ? AND kind = 'attempt'",
+                arguments: [attempt])
+        else { throw StoreError.failed(path: path, detail: "no attempt #\(attempt) in the ledger") }
+        return try appendLedger(
+            db,
+            [
+                ("kind", "outcome"), ("at", now), ("run_id", row["run_id"] as Int64),
+                ("request_id", row["request_id"] as String),
+                ("attempt_seq", attempt), ("result", outcome.result.rawValue), ("http_status", outcome.httpStatus),
+                ("response_headers", Self.headersJSON(outcome.headers)), ("response_body", outcome.body),
+                ("duration_ms", outcome.durationMilliseconds), ("error_code", outcome.errorCode),
+                ("error_text", outcome.errorText), ("transport_error", outcome.transportError),
+                ("duplicate", outcome.duplicate),
+            ])
+    }
+
+    /// Appends one ledger row, chained to the last one, inside the caller's write transaction.
+    private func appendLedger(_ db: Database, _ columns: [(String, (any DatabaseValueConvertible)?)]) throws -> Int64 {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
+        let seq = (last?["seq"] as Int64? ?? 0) + 1
+        let previous = last?["hash"] as String? ?? HashChain.genesis
+        let values = [("seq", seq.databaseValue)] + columns.map { ($0.0, $0.1?.databaseValue ?? .null) }
+        let hash = HashChain.hash(previous: previous, fields: Self.ledgerFields(values))
+        let names = values.map(\.0) + ["prev_hash", "hash"]
+        try db.execute(
+            sql:
+                "INSERT INTO ledger (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))",
+            arguments: StatementArguments(values.map(\.1) + [previous.databaseValue, hash.databaseValue]))
+        return seq
+    }
+
+    /// The fields a ledger row's hash covers: every column but the hashes, null columns left out.
+    static func ledgerFields(_ values: [(String, DatabaseValue)]) -> JSONValue {
+        .object(
+            values.compactMap { name, value in
+                switch value.storage {
+                case .null: nil
+                case .int64(let number): JSONValue.Member(name, .number(String(number)))
+                case .double(let number): JSONValue.Member(name, .string(String(number)))
+                case .string(let text): JSONValue.Member(name, .string(text))
+                case .blob(let data): JSONValue.Member(name, .string(data.base64EncodedString()))
+                }
+            })
+    }
+
+    static func headersJSON(_ headers: [PreparedLaunch.Header]) -> String {
+        JSONValue.array(headers.map { .array([.string($0.name), .string($0.value)]) }).compact
+    }
+}
+
+/// What a run is started with.
+public struct RunStart: Sendable {
+    public enum Kind: String, Sendable {
+        case send, run, replay
+    }
+
+    public var kind: Kind
+    public var environment: String
+    /// What was selected (request names, folder, tag), as JSON.
+    public var selection: JSONValue
+    /// The settings needed to resume it (variables, pace, retries...), as JSON.
+    public var settings: JSONValue
+    public var dataFile: String?
+    public var dataSHA256: String?
+
+    public init(
+        kind: Kind, environment: String, selection: JSONValue, settings: JSONValue, dataFile: String? = nil,
+        dataSHA256: String? = nil
+    ) {
+        self.kind = kind
+        self.environment = environment
+        self.selection = selection
+        self.settings = settings
+        self.dataFile = dataFile
+        self.dataSHA256 = dataSHA256
+    }
+}
+
+/// How a run ended.
+public enum RunState: String, Sendable {
+    case running, finished, interrupted
+}

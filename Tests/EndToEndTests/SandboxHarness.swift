@@ -1,0 +1,107 @@
+import Foundation
+import SalvoSandbox
+import Testing
+
+/// An in-process sandbox on port 0 for end-to-end tests, and helpers to point a workspace at it.
+struct TestSandbox {
+    let server: SandboxServer
+    static let token = "sandbox-e2e-token-7f3a9c"
+
+    static func start(_ configure: (inout SandboxConfiguration) -> Void = { _ in }) async throws -> TestSandbox {
+        var configuration = SandboxConfiguration(tokens: [token])
+        configuration.port = 0
+        configuration.seed = 7
+        configure(&configuration)
+        return TestSandbox(server: try await SandboxServer.start(configuration))
+    }
+
+    var url: String { server.url }
+
+    func records() async -> [SandboxRecord] { await server.records() }
+
+    func stop() async { await server.stop() }
+}
+
+extension Workspace {
+    /// Adds environment `name` pointing at `url` with `token` (the sandbox's by default), guard as given.
+    func addEnvironment(_ name: String, url: String, token: String = TestSandbox.token, extra: [String] = [])
+        async throws
+    {
+        let add = try await run(["env", "add", name, "--base-url", url, "--token-stdin"] + extra, stdin: token)
+        #expect(add.status == 0, "\(add)")
+    }
+
+    /// Adds a trigger request.
+    func addRequest(_ name: String, _ flags: String...) async throws {
+        let add = try await run(["request", "add", name] + flags)
+        #expect(add.status == 0, "\(add)")
+    }
+
+    /// `history --json` as objects.
+    func history(_ arguments: String...) async throws -> [[String: Any]] {
+        let outcome = try await run(["history", "--json"] + arguments)
+        #expect(outcome.status == 0, "\(outcome)")
+        return try #require(try outcome.stdout.json() as? [[String: Any]])
+    }
+
+    /// Starts `salvo ARGS` without waiting for it.
+    func spawn(_ arguments: [String]) throws -> (process: Process, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Workspace.binary)
+        process.arguments = arguments
+        process.environment = [
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "SALVO_STORE": store, "LANG": "C.UTF-8",
+        ]
+        let output = "\(folder)/.spawn-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: output, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        process.standardError = process.standardOutput
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, output)
+    }
+
+    /// Runs `sqlite3 STORE SQL` and returns its exit status and stderr.
+    func sqlite(_ sql: String) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [store, sql]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus,
+            String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        )
+    }
+}
+
+/// Polls `condition` every 20 ms for at most `seconds`.
+func eventually(_ seconds: Double = 10, _ condition: () async -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return await condition()
+}
+
+/// A loopback port with nothing listening on it.
+func closedPort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+    }
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
