@@ -67,11 +67,12 @@ struct StoreCommandTests {
         let before = try work.dump()
         let outcome = try await work.salvo("env", "add", "y", "--base-url", "https://e.com", "--token-env", "T")
         #expect(outcome.status == 4)
-        let known = (try await work.salvo("store", "info", "--json").stdout.json() as? [String: Any])?[
-            "known_schema_version"]
+        let fresh = try Workspace()
+        let info = try await fresh.salvo("store", "info", "--json")
+        let known = try #require((try info.stdout.json() as? [String: Any])?["known_schema_version"] as? Int)
         #expect(
             outcome.stderr.contains(
-                "was written by a newer salvo (schema version 42; this salvo knows up to \(known ?? "?"))"))
+                "was written by a newer salvo (schema version 42; this salvo knows up to \(known))"))
         #expect(try work.dump() == before)
     }
 
