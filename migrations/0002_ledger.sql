@@ -44,6 +44,10 @@ CREATE TABLE ledger (
     recipient_kind TEXT,
     recipient TEXT,
     data_row INTEGER,
+    iteration INTEGER,
+    -- The launch's position in its run (from 1, over iterations, data rows and requests): a resume walks the
+    -- same positions again and skips those already final.
+    ordinal INTEGER,
     replay_of INTEGER REFERENCES ledger (seq),
     request_headers TEXT CHECK (request_headers IS NULL OR json_valid(request_headers)),
     request_body TEXT,
@@ -69,7 +73,7 @@ CREATE TABLE ledger (
 );
 CREATE UNIQUE INDEX ledger_outcome_of ON ledger (attempt_seq) WHERE attempt_seq IS NOT NULL;
 CREATE INDEX ledger_launch ON ledger (request_id, kind, seq);
-CREATE INDEX ledger_run ON ledger (run_id, seq);
+CREATE INDEX ledger_run ON ledger (run_id, ordinal, seq);
 CREATE INDEX ledger_request ON ledger (request_name, seq) WHERE kind = 'attempt';
 CREATE INDEX ledger_environment ON ledger (environment, seq) WHERE kind = 'attempt';
 CREATE INDEX ledger_recipient ON ledger (recipient, seq) WHERE kind = 'attempt';

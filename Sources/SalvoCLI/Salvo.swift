@@ -15,7 +15,8 @@ public struct Salvo: AsyncParsableCommand {
             """,
         version: SalvoVersion.current,
         subcommands: [
-            EnvCommand.self, RequestCommand.self, Send.self, HistoryCommand.self, AuditCommand.self, StoreCommand.self,
+            EnvCommand.self, RequestCommand.self, Send.self, RunCommand.self, RunsCommand.self, HistoryCommand.self,
+            AuditCommand.self, StoreCommand.self,
             SandboxCommand.self, Quickstart.self,
         ]
     )

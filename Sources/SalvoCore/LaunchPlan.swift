@@ -52,3 +52,33 @@ public struct LaunchPlan: Sendable {
         return masked
     }
 }
+
+extension LaunchPlan {
+    /// The masks the ledger writes in place of a token.
+    static var recordedMask: Regex<Substring> { /<token fp:[0-9a-f]{12}>/ }
+
+    /// A plan that sends a recorded attempt again, byte for byte, with the current token in place of its mask
+    /// and the same Request-ID: the next try of a launch whose outcome is unknown.
+    public static func resending(_ attempt: LaunchAttempt, token: String, fingerprinter: TokenFingerprinter)
+        -> LaunchPlan
+    {
+        let fingerprint = fingerprinter.fingerprint(token)
+        let escaped = String(JSONValue.string(token).compact.dropFirst().dropLast())
+        let headers = attempt.headers.map {
+            PreparedLaunch.Header(name: $0.name, value: $0.value.replacing(recordedMask, with: token))
+        }
+        let bodyText = attempt.body.replacing(recordedMask, with: escaped)
+        var next = attempt
+        next.tryNumber += 1
+        next.tokenFingerprint = fingerprint
+        next.body = attempt.body.replacing(recordedMask, with: "<token \(fingerprint)>")
+        next.headers = attempt.headers.map {
+            PreparedLaunch.Header(
+                name: $0.name, value: $0.value.replacing(recordedMask, with: "<token \(fingerprint)>"))
+        }
+        let launch = PreparedLaunch(
+            url: attempt.url, headers: headers, body: (try? JSONParser.parse(bodyText)) ?? .null)
+        return LaunchPlan(
+            launch: launch, bodyText: bodyText, attempt: next, token: token, mask: "<token \(fingerprint)>")
+    }
+}

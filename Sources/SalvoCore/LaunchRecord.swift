@@ -26,8 +26,11 @@ public struct LaunchAttempt: Equatable, Sendable {
     public var baseURL: String
     public var url: String
     public var identity: LaunchIdentity
-    /// The data row (from 1) or iteration that produced the launch, when it came from a run.
+    /// The data row (from 1) that produced the launch, when it came from a run with data.
     public var dataRow: Int?
+    /// The iteration (from 1) of a run, and the launch's position in it (see `ledger.ordinal`).
+    public var iteration: Int?
+    public var ordinal: Int?
     /// The ledger entry this launch deliberately replays.
     public var replayOf: Int64?
     /// Headers as sent, the token masked.
@@ -52,6 +55,8 @@ public struct LaunchAttempt: Equatable, Sendable {
         self.url = url
         self.identity = identity
         self.dataRow = dataRow
+        self.iteration = nil
+        self.ordinal = nil
         self.replayOf = replayOf
         self.headers = headers
         self.body = body
@@ -107,10 +112,9 @@ public struct GuardHit: Equatable, Sendable {
 
 /// Where launches are recorded. The store implements it; the launcher and the run engine only see this.
 public protocol LaunchLedger: Sendable {
-    /// Commits attempts (in one transaction) and returns their ledger ids. Returns only once durable.
-    func recordAttempts(_ attempts: [LaunchAttempt]) throws -> [Int64]
-    /// Commits outcomes for earlier attempts (in one transaction) and returns their ledger ids.
-    func recordOutcomes(_ outcomes: [(attempt: Int64, outcome: LaunchOutcome)]) throws -> [Int64]
+    /// Commits outcomes of earlier attempts, then new attempts, in one transaction, and returns the attempts'
+    /// ledger ids. Returns only once durable.
+    func record(outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt]) throws -> [Int64]
     /// Commits a launch that was not sent (the guard skipped it) with its outcome, in one transaction.
     func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) throws -> Int64
     /// The newest ok launch with the same environment, method and identity at or after `since`.

@@ -34,11 +34,13 @@ public struct Launcher: Sendable {
                 result: .skipped, transportError: "an identical launch #\(hit.ledgerID) succeeded at \(hit.at)")
             return Report(id: try ledger.recordSkipped(plan.attempt, outcome: outcome), outcome: outcome, guardHit: hit)
         }
-        guard let attempt = try ledger.recordAttempts([plan.attempt]).first else { throw LauncherError.notRecorded }
+        guard let attempt = try ledger.record(outcomes: [], attempts: [plan.attempt]).first else {
+            throw LauncherError.notRecorded
+        }
         let exchange = await client.send(
             url: plan.launch.url, headers: plan.launch.headers, body: plan.bodyText, timeout: timeout)
         let outcome = OutcomeClassifier.outcome(of: exchange, mask: plan.masking)
-        _ = try ledger.recordOutcomes([(attempt, outcome)])
+        _ = try ledger.record(outcomes: [(attempt, outcome)], attempts: [])
         return Report(id: attempt, outcome: outcome)
     }
 }

@@ -137,8 +137,8 @@ extension Store {
             by: Operator(user: row["os_user"], host: row["host"]))
     }
 
-    private static func attempt(from row: Row) throws -> LaunchAttempt {
-        LaunchAttempt(
+    static func attempt(from row: Row) throws -> LaunchAttempt {
+        var attempt = LaunchAttempt(
             runID: row["run_id"], requestID: row["request_id"], tryNumber: row["try"], requestName: row["request_name"],
             method: row["method"], environment: row["environment"], baseURL: row["base_url"], url: row["url"],
             identity: LaunchIdentity(
@@ -146,6 +146,9 @@ extension Store {
             dataRow: row["data_row"], replayOf: row["replay_of"], headers: try headers(row["request_headers"]),
             body: row["request_body"], tokenFingerprint: row["token_fingerprint"],
             by: Operator(user: row["os_user"], host: row["host"]))
+        attempt.iteration = row["iteration"]
+        attempt.ordinal = row["ordinal"]
+        return attempt
     }
 
     private static func outcome(from row: Row) throws -> LaunchOutcome {

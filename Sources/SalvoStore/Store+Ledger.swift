@@ -5,12 +5,13 @@ import SalvoCore
 /// The ledger: append-only attempts and outcomes, chained by hash in `seq` order. Rows are written through
 /// `appendLedger`, the only place that computes the chain.
 extension Store: LaunchLedger {
-    public func recordAttempts(_ attempts: [LaunchAttempt]) throws -> [Int64] {
-        try write { db in try attempts.map { try appendAttempt(db, $0) } }
-    }
-
-    public func recordOutcomes(_ outcomes: [(attempt: Int64, outcome: LaunchOutcome)]) throws -> [Int64] {
-        try write { db in try outcomes.map { try appendOutcome(db, of: $0.attempt, $0.outcome) } }
+    public func record(outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt]) throws
+        -> [Int64]
+    {
+        try write { db in
+            for (attempt, outcome) in outcomes { _ = try appendOutcome(db, of: attempt, outcome) }
+            return try attempts.map { try appendAttempt(db, $0) }
+        }
     }
 
     public func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) throws -> Int64 {
@@ -72,7 +73,7 @@ extension Store: LaunchLedger {
                 ("environment", attempt.environment), ("base_url", attempt.baseURL), ("url", attempt.url),
                 ("trigger_id", attempt.identity.trigger), ("recipient_kind", attempt.identity.recipientKind),
                 ("recipient", attempt.identity.recipient), ("data_row", attempt.dataRow),
-                ("replay_of", attempt.replayOf),
+                ("iteration", attempt.iteration), ("ordinal", attempt.ordinal), ("replay_of", attempt.replayOf),
                 ("request_headers", Self.headersJSON(attempt.headers)), ("request_body", attempt.body),
                 ("token_fingerprint", attempt.tokenFingerprint), ("os_user", attempt.by.user),
                 ("host", attempt.by.host),

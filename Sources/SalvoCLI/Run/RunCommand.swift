@@ -1,0 +1,304 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import SalvoCore
+import SalvoHTTP
+import SalvoStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `salvo run`: many launches, paced, retried, recorded and resumable.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Launch many requests, for every row of a data file, paced, retried and resumable.",
+        discussion: """
+            Order: for each iteration, for each data row, each selected request
+            (named ones in the order given, else by folder then name).
+            Every {{name}} is filled from the row, then --var, then the environment;
+            the whole data file is checked before anything is sent. Retries (only
+            not sent, unknown, 5xx and 429) keep the launch's Request-ID, so the
+            platform does not deliver twice. Ctrl-C stops dispatching and lets the
+            launches in flight finish; a second Ctrl-C leaves at once. Either way
+            `salvo run --resume RUN` finishes the run: launches never attempted are
+            sent, unknown ones re-sent with their Request-ID, none sent twice.
+
+            Exit codes: 0 all ok or skipped, 1 some rejected, 3 some not sent or
+            unknown (or the run was interrupted), 2 bad input, 4 the store.
+
+            Examples:
+              salvo run welcome --data customers.csv --concurrency 8 --rate 50
+              salvo run --folder onboarding --iterations 3 --report junit=out.xml
+              salvo run --resume 12
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Requests to run (default: the whole collection, or --folder / --tag).") var names: [String] = []
+    @Option(help: ArgumentHelp("Run the requests in this folder and its sub-folders.", valueName: "path")) var folder:
+        String?
+    @Option(help: ArgumentHelp("Run the requests with this tag.", valueName: "tag")) var tag: String?
+    @Option(help: ArgumentHelp("The environment.", valueName: "name")) var env: String?
+    @Option(
+        help: ArgumentHelp(
+            "A data file: .csv (with a header), .json (an array of objects) or .ndjson.", valueName: "file"))
+    var data: String?
+    @Option(help: ArgumentHelp("Repeat the selection (with data: the whole file) this many times.", valueName: "n"))
+    var iterations = 1
+    @Option(help: ArgumentHelp("Launches in flight at most.", valueName: "k")) var concurrency = 1
+    @Option(help: ArgumentHelp("Launches per second at most, evenly spaced.", valueName: "n")) var rate: Double?
+    @Option(help: ArgumentHelp("Milliseconds between the launches of one worker.", valueName: "ms")) var delay: Int?
+    @Option(help: ArgumentHelp("Seconds to wait for each answer.", valueName: "s")) var timeout: Double = 30
+    @Option(help: ArgumentHelp("Retries of a launch not sent, unknown, 5xx or 429 (same Request-ID).", valueName: "n"))
+    var retries = 0
+    @Flag(help: "Stop dispatching at the first launch that does not end ok.") var bail = false
+    @Option(
+        name: .customLong("report"),
+        help: ArgumentHelp("Write a report: json=FILE or junit=FILE (repeatable).", valueName: "kind=file"))
+    var reports: [String] = []
+    @Option(name: .customLong("var"), help: ArgumentHelp("A template variable (repeatable).", valueName: "key=value"))
+    var variables: [String] = []
+    @Flag(help: "Check every launch and show the first few (token masked); send nothing.") var dryRun = false
+    @Flag(help: "Launch even what the duplicate guard would skip.") var force = false
+    @Option(help: ArgumentHelp("Finish an interrupted run with its original settings.", valueName: "run")) var resume:
+        Int64?
+    @Flag(help: "No progress on stderr.") var quiet = false
+
+    func validate() throws {
+        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+        guard (1...1024).contains(concurrency) else {
+            throw ValidationError("--concurrency must be between 1 and 1024")
+        }
+        if let rate, !(rate > 0 && rate <= 100_000) { throw ValidationError("--rate must be between 0 and 100000") }
+        if let delay, delay < 0 { throw ValidationError("--delay cannot be negative") }
+        guard timeout > 0, timeout <= 3600 else {
+            throw ValidationError("--timeout must be between 0 and 3600 seconds")
+        }
+        guard (0...100).contains(retries) else { throw ValidationError("--retries must be between 0 and 100") }
+        if resume != nil {
+            let settings =
+                !names.isEmpty || folder != nil || tag != nil || env != nil || data != nil || iterations != 1
+                || concurrency != 1 || rate != nil || delay != nil || timeout != 30 || retries != 0 || bail
+                || !variables.isEmpty || dryRun || force
+            guard !settings else {
+                throw ValidationError(
+                    "--resume takes the run's original settings; give only --report and --quiet with it")
+            }
+        }
+        for report in reports {
+            guard let (kind, file) = try? FlagParsing.keyValue(report, flag: "--report"),
+                ["json", "junit"].contains(kind),
+                !file.isEmpty
+            else { throw ValidationError("--report '\(report)' must be json=FILE or junit=FILE") }
+        }
+    }
+
+    func run() async throws {
+        let context = CommandContext(global)
+        let status = try await context.withStore { store in try await execute(store: store, context: context) }
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
+
+    private func execute(store: Store, context: CommandContext) async throws -> ExitStatus {
+        let service = RunService(store: store, context: context)
+        let (spec, settings, runID) = try resume.map { try resumed($0, service: service) } ?? fresh(service: service)
+        let checked = try service.validate(spec, samples: dryRun ? 3 : 0)
+        if let runID, let recorded = try store.run(id: runID).dataSHA256, recorded != checked.sha256 {
+            throw InputError(
+                "run \(runID)'s data file \(spec.data?.path ?? "") has changed since it started (SHA-256 differs); "
+                    + "restore it to resume, or start a new run")
+        }
+        let total = checked.rows * spec.requests.count * spec.iterations
+        if dryRun {
+            printDryRun(checked.samples, total: total, context: context)
+            return .success
+        }
+        let run = try runID ?? store.startRun(runStart(spec, settings: settings, sha256: checked.sha256))
+        if runID != nil { try store.reopenRun(run) }
+        let console = context.console
+        console.note(
+            resume == nil ? "run \(run): \(total) launch(es) to \(spec.environment.name)" : "resuming run \(run)")
+
+        let reportWriters: [any RunReport] = try reports.map { report in
+            let (kind, file) = try FlagParsing.keyValue(report, flag: "--report")
+            return kind == "json" ? try JSONRunReport(path: file, run: run) : try JUnitRunReport(path: file)
+        }
+        let producer = LaunchProducer(spec: spec, service: service, runID: run, resuming: resume != nil)
+        let progress: RunTally.Progress = quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .live : .periodic)
+        let tally = RunTally(total: total, alreadyDone: 0, reports: reportWriters, console: console, progress: progress)
+        let client = AltcraftClient(baseURL: spec.environment.baseURL, insecure: spec.environment.insecure)
+        let engine = RunEngine(client: client, ledger: store, settings: settings, observer: tally)
+        let interrupts = InterruptHandler {
+            engine.requestStop()
+            console.note("\nstopping: the launches in flight finish and are recorded (Ctrl-C again to leave at once)")
+        } onSecond: {
+            console.note("\nleaving now; the ledger is consistent: `salvo run --resume \(run)` finishes the run")
+            _exit(130)
+        }
+        await tally.startProgress()
+        let stop: RunStop
+        do {
+            stop = try await engine.run { try producer.next() }
+        } catch {
+            await tally.stopProgress()
+            interrupts.cancel()
+            await client.shutdown()
+            try store.finishRun(run, state: .interrupted)
+            throw error
+        }
+        await tally.stopProgress()
+        interrupts.cancel()
+        await client.shutdown()
+        let summary = await tally.summary()
+        for report in reportWriters { try report.finish(run: run, summary: summary) }
+        try store.finishRun(run, state: stop == .completed ? .finished : .interrupted)
+        return report(run: run, stop: stop, summary: summary, skippedAsFinal: producer.alreadyFinal, context: context)
+    }
+
+    private func fresh(service: RunService) throws -> (RunPlanSpec, RunSettings, Int64?) {
+        let requests = try service.requests(names: names, folder: folder, tag: tag)
+        let environment = try service.environment(for: requests, override: env)
+        let spec = RunPlanSpec(
+            requests: requests, environment: environment,
+            token: try LaunchService(store: service.store, context: service.context).token(of: environment),
+            variables: try FlagParsing.variables(variables), data: try data.map(DataFile.init), iterations: iterations)
+        return (spec, settings(guardSeconds: environment.guardSeconds), nil)
+    }
+
+    private func settings(guardSeconds: Int) -> RunSettings {
+        RunSettings(
+            concurrency: concurrency, rate: rate, delay: delay.map { .milliseconds($0) },
+            timeout: .milliseconds(Int(timeout * 1000)), retry: RetryPolicy(retries: retries), bail: bail,
+            guardSince: force || guardSeconds == 0
+                ? nil : Timestamp.string(from: Date().addingTimeInterval(-Double(guardSeconds))))
+    }
+
+    private func runStart(_ spec: RunPlanSpec, settings: RunSettings, sha256: String?) -> RunStart {
+        RunStart(
+            kind: .run, environment: spec.environment.name,
+            selection: [
+                "requests": .array(spec.requests.map { .string($0.name) }),
+                "folder": folder.map { .string($0) } ?? .null, "tag": tag.map { .string($0) } ?? .null,
+            ],
+            settings: [
+                "iterations": .integer(iterations), "variables": AuditDocument.variables(spec.variables),
+                "concurrency": .integer(concurrency), "rate": rate.map { .number(String($0)) } ?? .null,
+                "delay_ms": delay.map { .integer($0) } ?? .null, "timeout_seconds": .number(String(timeout)),
+                "retries": .integer(retries), "bail": .bool(bail), "force": .bool(force),
+            ],
+            dataFile: spec.data?.path, dataSHA256: sha256)
+    }
+
+    /// The plan and settings a run was started with, for `--resume`.
+    private func resumed(_ id: Int64, service: RunService) throws -> (RunPlanSpec, RunSettings, Int64?) {
+        let info = try service.store.run(id: id)
+        guard info.kind == "run" || info.kind == "send" else { throw InputError("run \(id) cannot be resumed") }
+        let names =
+            (info.selection["requests"].flatMap { value -> [String]? in
+                guard case .array(let items) = value else { return nil }
+                return items.compactMap(\.stringValue)
+            }) ?? []
+        let requests = try names.map { try service.store.request(named: $0) }
+        let environment = try service.store.environment(named: info.environment)
+        let settings = info.settings
+        func number(_ key: String) -> Double? {
+            if case .number(let text)? = settings[key] { return Double(text) }
+            return nil
+        }
+        var variables: [String: String] = [:]
+        for member in settings["variables"]?.members ?? [] { variables[member.key] = member.value.stringValue }
+        var data: DataFile?
+        if let path = info.dataFile {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw InputError("run \(id)'s data file \(path) is gone; restore it to resume")
+            }
+            data = try DataFile(path)
+        }
+        let spec = RunPlanSpec(
+            requests: requests, environment: environment,
+            token: try LaunchService(store: service.store, context: service.context).token(of: environment),
+            variables: variables, data: data, iterations: Int(number("iterations") ?? 1))
+        let force = settings["force"] == .bool(true)
+        let resumedSettings = RunSettings(
+            concurrency: Int(number("concurrency") ?? 1), rate: number("rate"),
+            delay: number("delay_ms").map { .milliseconds(Int($0)) },
+            timeout: .milliseconds(Int((number("timeout_seconds") ?? 30) * 1000)),
+            retry: RetryPolicy(retries: Int(number("retries") ?? 0)), bail: settings["bail"] == .bool(true),
+            guardSince: force || environment.guardSeconds == 0
+                ? nil : Timestamp.string(from: Date().addingTimeInterval(-Double(environment.guardSeconds))))
+        return (spec, resumedSettings, id)
+    }
+
+    private func printDryRun(_ samples: [PreparedLaunch], total: Int, context: CommandContext) {
+        var lines = ["dry run: \(total) launch(es) checked; nothing was sent or recorded"]
+        for launch in samples {
+            lines +=
+                ["", "POST \(launch.url)"] + launch.headers.map { "\($0.name): \($0.value)" } + [launch.body.compact]
+        }
+        context.console.out(lines.joined(separator: "\n"))
+    }
+
+    private func report(run: Int64, stop: RunStop, summary: RunSummary, skippedAsFinal: Int, context: CommandContext)
+        -> ExitStatus
+    {
+        let counts = summary.counts
+        var lines = [
+            "run \(run) \(stop == .completed ? "finished" : "stopped"): \(summary.launches) launch(es) in "
+                + "\(String(format: "%.1f", summary.seconds)) s (\(String(format: "%.0f", summary.perSecond))/s)",
+            "ok \(counts[.ok] ?? 0)  rejected \(counts[.rejected] ?? 0)  not sent \(counts[.notSent] ?? 0)  "
+                + "unknown \(counts[.unknown] ?? 0)  skipped \(counts[.skipped] ?? 0)",
+        ]
+        if skippedAsFinal > 0 { lines.append("\(skippedAsFinal) launch(es) already done earlier were not sent again") }
+        if let p50 = summary.p50, let p95 = summary.p95, let max = summary.max {
+            lines.append(String(format: "latency p50 %.1f ms  p95 %.1f ms  max %.1f ms", p50, p95, max))
+        }
+        switch stop {
+        case .completed: break
+        case .interrupted: lines.append("interrupted: launches in flight finished and are recorded")
+        case .bailed: lines.append("--bail: stopped at the first launch that did not end ok")
+        case .ledgerFailed(let reason): lines.append("stopped: the ledger cannot be written (\(reason))")
+        }
+        let unfinished = (counts[.unknown] ?? 0) + (counts[.notSent] ?? 0)
+        if unfinished > 0 || stop != .completed {
+            lines.append("finish it: salvo run --resume \(run)")
+        }
+        if (counts[.rejected] ?? 0) > 0 { lines.append("rejected ones: salvo history --run \(run) --status rejected") }
+        context.console.out(lines.joined(separator: "\n"))
+        if case .ledgerFailed = stop { return .store }
+        if unfinished > 0 || stop == .interrupted { return .transport }
+        if (counts[.rejected] ?? 0) > 0 { return .rejected }
+        return stop == .bailed ? .rejected : .success
+    }
+}
+
+/// SIGINT and SIGTERM: the first calls `onFirst`, the second `onSecond`.
+final class InterruptHandler: @unchecked Sendable {
+    private let sources: [DispatchSourceSignal]
+    private var count = 0
+
+    init(onFirst: @escaping @Sendable () -> Void, onSecond: @escaping @Sendable () -> Void) {
+        let queue = DispatchQueue(label: "salvo.signals")
+        var sources: [DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            sources.append(source)
+        }
+        self.sources = sources
+        for source in sources {
+            source.setEventHandler { [unowned self] in
+                count += 1
+                if count == 1 { onFirst() } else { onSecond() }
+            }
+            source.resume()
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

@@ -1,0 +1,84 @@
+import Dispatch
+import SalvoCore
+
+/// Group commit for the run engine: attempts and outcomes submitted while a commit is under way wait for the
+/// next one, so one transaction carries many launches. An attempt's submitter resumes only once its attempt is
+/// durable, which keeps "committed, then sent" for every launch. Writes run on a thread of their own, off
+/// Swift's cooperative pool.
+public actor LedgerWriter {
+    private let ledger: any LaunchLedger
+    private let queue = DispatchQueue(label: "salvo.ledger-writer")
+    private var attempts: [(LaunchAttempt, CheckedContinuation<Int64, any Error>)] = []
+    private var outcomes: [(attempt: Int64, outcome: LaunchOutcome)] = []
+    private var committing = false
+    private var idle: [CheckedContinuation<Void, Never>] = []
+    /// The first write failure; once set, every later submission fails with it.
+    public private(set) var failure: (any Error)?
+
+    public init(ledger: any LaunchLedger) {
+        self.ledger = ledger
+    }
+
+    /// Commits `attempt` (with whatever else is waiting) and returns its ledger id.
+    public func record(_ attempt: LaunchAttempt) async throws -> Int64 {
+        if let failure { throw failure }
+        return try await withCheckedThrowingContinuation { continuation in
+            attempts.append((attempt, continuation))
+            startCommitting()
+        }
+    }
+
+    /// Queues an outcome for the next commit; `flush()` waits for it.
+    public func record(outcome: LaunchOutcome, of attempt: Int64) {
+        outcomes.append((attempt, outcome))
+        startCommitting()
+    }
+
+    /// Commits a skipped launch at once.
+    public func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) async throws -> Int64 {
+        if let failure { throw failure }
+        let ledger = ledger
+        return try await onWriterThread { try ledger.recordSkipped(attempt, outcome: outcome) }
+    }
+
+    /// Returns once everything submitted so far is committed (or has failed).
+    public func flush() async {
+        guard committing || !attempts.isEmpty || !outcomes.isEmpty else { return }
+        await withCheckedContinuation { idle.append($0) }
+    }
+
+    private func startCommitting() {
+        guard !committing else { return }
+        committing = true
+        Task { await commitLoop() }
+    }
+
+    private func commitLoop() async {
+        while !attempts.isEmpty || !outcomes.isEmpty {
+            let batch = attempts
+            let done = outcomes
+            attempts.removeAll(keepingCapacity: true)
+            outcomes.removeAll(keepingCapacity: true)
+            let ledger = ledger
+            let pending = batch.map(\.0)
+            do {
+                guard failure == nil else { throw failure! }
+                let ids = try await onWriterThread { try ledger.record(outcomes: done, attempts: pending) }
+                for ((_, continuation), id) in zip(batch, ids) { continuation.resume(returning: id) }
+            } catch {
+                failure = failure ?? error
+                for (_, continuation) in batch { continuation.resume(throwing: error) }
+            }
+        }
+        committing = false
+        let waiting = idle
+        idle.removeAll()
+        for continuation in waiting { continuation.resume() }
+    }
+
+    private func onWriterThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import SalvoCore
+
+/// A run as `salvo runs` shows it, with counts from the ledger.
+public struct RunInfo: Sendable {
+    public var id: Int64
+    public var kind: String
+    public var startedAt: String
+    public var finishedAt: String?
+    public var state: RunState
+    public var environment: String
+    public var selection: JSONValue
+    public var settings: JSONValue
+    public var dataFile: String?
+    public var dataSHA256: String?
+    public var by: Operator
+    /// Launches by how their latest attempt ended (`unknown` when it has no outcome).
+    public var counts: [LaunchResult: Int]
+}
+
+/// Where a launch of a run stands, for `--resume`.
+public enum LaunchState: Sendable {
+    /// It ended ok, rejected or skipped: never sent again.
+    case final
+    /// Its latest attempt has no outcome, or an unknown or not-sent one: send it again, same Request-ID.
+    case unfinished(LaunchAttempt)
+}
+
+extension Store {
+    /// The latest runs first.
+    public func runs(limit: Int = 20) throws -> [RunInfo] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                try Self.runInfo(db, $0)
+            }
+        }
+    }
+
+    /// The run with this id.
+    public func run(id: Int64) throws -> RunInfo {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound(kind: "run", name: "\(id)")
+            }
+            return try Self.runInfo(db, row)
+        }
+    }
+
+    /// Marks a run running again, for a resume.
+    public func reopenRun(_ id: Int64) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE runs SET state = 'running', finished_at = NULL WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Where the launches at positions `ordinals` of run `run` stand; positions never attempted are absent.
+    public func launchStates(run: Int64, ordinals: ClosedRange<Int>) throws -> [Int: LaunchState] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.*, o.result AS outcome FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
+                    WHERE a.run_id = ? AND a.kind = 'attempt' AND a.ordinal BETWEEN ? AND ?
+                    ORDER BY a.seq
+                    """, arguments: [run, ordinals.lowerBound, ordinals.upperBound])
+            var states: [Int: LaunchState] = [:]
+            for row in rows {
+                let result = (row["outcome"] as String?).flatMap(LaunchResult.init(rawValue:))
+                switch result {
+                case .ok?, .rejected?, .skipped?: states[row["ordinal"]] = .final
+                default: states[row["ordinal"]] = .unfinished(try Self.attempt(from: row))
+                }
+            }
+            return states
+        }
+    }
+
+    private static func runInfo(_ db: Database, _ row: Row) throws -> RunInfo {
+        var counts: [LaunchResult: Int] = [:]
+        let results = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT coalesce(o.result, 'unknown') AS result, count(*) AS n FROM ledger a
+                JOIN ledger la ON la.seq = (SELECT max(seq) FROM ledger WHERE request_id = a.request_id AND kind = 'attempt')
+                LEFT JOIN ledger o ON o.attempt_seq = la.seq
+                WHERE a.run_id = ? AND a.kind = 'attempt' AND a.try = 1
+                GROUP BY 1
+                """, arguments: [row["id"] as Int64])
+        for result in results {
+            if let kind = LaunchResult(rawValue: result["result"]) { counts[kind] = result["n"] }
+        }
+        return RunInfo(
+            id: row["id"], kind: row["kind"], startedAt: row["started_at"], finishedAt: row["finished_at"],
+            state: RunState(rawValue: row["state"]) ?? .running, environment: row["environment"],
+            selection: try JSONParser.parse(row["selection"]), settings: try JSONParser.parse(row["settings"]),
+            dataFile: row["data_file"], dataSHA256: row["data_sha256"],
+            by: Operator(user: row["os_user"], host: row["host"]), counts: counts)
+    }
+}
