@@ -6,7 +6,7 @@ CREATE INDEX ledger_launch ON ledger (request_id, kind, seq);
 CREATE UNIQUE INDEX ledger_outcome_of ON ledger (attempt_seq) WHERE attempt_seq IS NOT NULL;
 CREATE INDEX ledger_recipient ON ledger (recipient, seq) WHERE kind = 'attempt';
 CREATE INDEX ledger_request ON ledger (request_name, seq) WHERE kind = 'attempt';
-CREATE INDEX ledger_run ON ledger (run_id, seq);
+CREATE INDEX ledger_run ON ledger (run_id, ordinal, seq);
 CREATE INDEX request_tags_tag ON request_tags (tag, request_id);
 CREATE INDEX requests_environment ON requests (environment_id);
 CREATE INDEX requests_folder ON requests (folder, name);
@@ -60,6 +60,10 @@ CREATE TABLE ledger (
     recipient_kind TEXT,
     recipient TEXT,
     data_row INTEGER,
+    iteration INTEGER,
+    -- The launch's position in its run (from 1, over iterations, data rows and requests): a resume walks the
+    -- same positions again and skips those already final.
+    ordinal INTEGER,
     replay_of INTEGER REFERENCES ledger (seq),
     request_headers TEXT CHECK (request_headers IS NULL OR json_valid(request_headers)),
     request_body TEXT,
