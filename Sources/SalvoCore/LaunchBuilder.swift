@@ -81,4 +81,10 @@ public struct PreparedLaunch: Equatable, Sendable {
     public var url: String
     public var headers: [Header]
     public var body: JSONValue
+
+    public init(url: String, headers: [Header], body: JSONValue) {
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
 }

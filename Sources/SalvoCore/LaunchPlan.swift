@@ -57,28 +57,62 @@ extension LaunchPlan {
     /// The masks the ledger writes in place of a token.
     static var recordedMask: Regex<Substring> { /<token fp:[0-9a-f]{12}>/ }
 
-    /// A plan that sends a recorded attempt again, byte for byte, with the current token in place of its mask
-    /// and the same Request-ID: the next try of a launch whose outcome is unknown.
+    /// The next try of a recorded launch whose outcome is unknown: the same bytes, the same Request-ID, with
+    /// the current token in place of its mask.
     public static func resending(_ attempt: LaunchAttempt, token: String, fingerprinter: TokenFingerprinter)
         -> LaunchPlan
     {
+        var plan = sendingAgain(
+            attempt, token: token, fingerprinter: fingerprinter, requestID: attempt.requestID, url: attempt.url)
+        plan.attempt.tryNumber = attempt.tryNumber + 1
+        return plan
+    }
+
+    /// A deliberate new launch of exactly the body a recorded attempt sent, to `environment` (its base URL and
+    /// token), with a new Request-ID, recorded as a replay of ledger entry `replayOf` in run `runID`.
+    public static func replaying(
+        _ attempt: LaunchAttempt, replayOf: Int64, environment: Environment, token: String,
+        fingerprinter: TokenFingerprinter, runID: Int64, requestID: String, by: Operator
+    ) -> LaunchPlan {
+        let url = environment.baseURL + attempt.url.dropFirst(attempt.baseURL.count)
+        var plan = sendingAgain(attempt, token: token, fingerprinter: fingerprinter, requestID: requestID, url: url)
+        plan.attempt.tryNumber = 1
+        plan.attempt.runID = runID
+        plan.attempt.replayOf = replayOf
+        plan.attempt.environment = environment.name
+        plan.attempt.baseURL = environment.baseURL
+        plan.attempt.dataRow = nil
+        plan.attempt.iteration = nil
+        plan.attempt.ordinal = nil
+        plan.attempt.by = by
+        return plan
+    }
+
+    /// A recorded attempt made ready to send again: its body and headers with `token` in place of the mask it
+    /// was recorded with, `requestID` in the Request-ID header, sent to `url`.
+    private static func sendingAgain(
+        _ recorded: LaunchAttempt, token: String, fingerprinter: TokenFingerprinter, requestID: String, url: String
+    ) -> LaunchPlan {
         let fingerprint = fingerprinter.fingerprint(token)
+        let mask = "<token \(fingerprint)>"
         let escaped = String(JSONValue.string(token).compact.dropFirst().dropLast())
-        let headers = attempt.headers.map {
-            PreparedLaunch.Header(name: $0.name, value: $0.value.replacing(recordedMask, with: token))
+        func headers(_ replacement: String) -> [PreparedLaunch.Header] {
+            recorded.headers.map { header in
+                header.name.lowercased() == "request-id"
+                    ? PreparedLaunch.Header(name: header.name, value: requestID)
+                    : PreparedLaunch.Header(
+                        name: header.name, value: header.value.replacing(recordedMask, with: replacement))
+            }
         }
-        let bodyText = attempt.body.replacing(recordedMask, with: escaped)
-        var next = attempt
-        next.tryNumber += 1
-        next.tokenFingerprint = fingerprint
-        next.body = attempt.body.replacing(recordedMask, with: "<token \(fingerprint)>")
-        next.headers = attempt.headers.map {
-            PreparedLaunch.Header(
-                name: $0.name, value: $0.value.replacing(recordedMask, with: "<token \(fingerprint)>"))
-        }
+        let bodyText = recorded.body.replacing(recordedMask, with: escaped)
+        var attempt = recorded
+        attempt.requestID = requestID
+        attempt.url = url
+        attempt.tokenFingerprint = fingerprint
+        attempt.body = recorded.body.replacing(recordedMask, with: mask)
+        attempt.headers = headers(mask)
         let launch = PreparedLaunch(
-            url: attempt.url, headers: headers, body: (try? JSONParser.parse(bodyText)) ?? .null)
-        return LaunchPlan(
-            launch: launch, bodyText: bodyText, attempt: next, token: token, mask: "<token \(fingerprint)>")
+            url: url, headers: headers(token), body: (try? JSONParser.parse(bodyText)) ?? .null)
+        return LaunchPlan(launch: launch, bodyText: bodyText, attempt: attempt, token: token, mask: mask)
     }
 }

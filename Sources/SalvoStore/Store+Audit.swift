@@ -44,14 +44,18 @@ extension Store {
             ])
     }
 
-    private static func auditEvent(from row: Row) throws -> AuditEvent {
+    static func auditEvent(from row: Row) throws -> AuditEvent {
         func document(_ column: String) throws -> JSONValue? {
             try (row[column] as String?).map { try JSONParser.parse($0) }
         }
+        guard let action = AuditEvent.Action(rawValue: row["action"]),
+            let entity = AuditEvent.Entity(rawValue: row["entity"])
+        else {
+            throw StoreError.corrupt(path: "audit_events", detail: "event #\(row["id"] as Int64) has an unknown action")
+        }
         return AuditEvent(
             id: row["id"], at: row["at"], by: Operator(user: row["os_user"], host: row["host"]),
-            action: AuditEvent.Action(rawValue: row["action"]) ?? .edit,
-            entity: AuditEvent.Entity(rawValue: row["entity"]) ?? .request, name: row["name"],
+            action: action, entity: entity, name: row["name"],
             before: try document("before"), after: try document("after"), previousHash: row["prev_hash"],
             hash: row["hash"])
     }

@@ -159,7 +159,7 @@ extension Store {
             transportError: row["transport_error"], duplicate: row["duplicate"] ?? false)
     }
 
-    private static func headers(_ text: String?) throws -> [PreparedLaunch.Header] {
+    static func headers(_ text: String?) throws -> [PreparedLaunch.Header] {
         guard let text, case .array(let pairs) = try JSONParser.parse(text) else { return [] }
         return pairs.compactMap { pair in
             guard case .array(let parts) = pair, parts.count == 2, let name = parts[0].stringValue,

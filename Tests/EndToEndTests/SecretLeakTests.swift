@@ -72,6 +72,9 @@ struct SecretLeakTests {
             ["send", "echo", "--env", "body", "--var", "t=\(Self.token)", "--force"],
             ["history"], ["history", "--json"], ["history", "show", "1"], ["history", "show", "5", "--json"],
             ["history", "show", "7"], ["request", "show", "w", "--env", "bearer"],
+            ["export", "history"], ["export", "history", "--format", "json"], ["export", "history", "--format", "csv"],
+            ["export", "curl", "w", "--env", "bearer"], ["export", "curl", "1"], ["audit", "verify"], ["runs"],
+            ["runs", "show", "1", "--json"], ["replay", "1", "--dry-run"], ["replay", "1", "--force"],
         ] {
             outputs.append(try await work.run(arguments))
         }
@@ -81,6 +84,8 @@ struct SecretLeakTests {
         #expect(try !work.dump(excludingTokenColumn: true).contains("SECRET-e2e"))
         let log = await sandbox.records().map { "\($0.headers) \($0.body) \($0.response)" }.joined()
         #expect(!log.contains("SECRET-e2e"))
-        #expect(try await work.history().count == 6)
+        #expect(try await work.history().count == 7)
+        let revealed = try await work.salvo("export", "curl", "1", "--include-secrets")
+        #expect(revealed.stdout.contains(Self.token), "given only when asked for by name")
     }
 }

@@ -17,41 +17,17 @@ struct HistoryCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("Only launches of this request.", valueName: "name")) var request: String?
-    @Option(help: ArgumentHelp("Only launches to this environment.", valueName: "name")) var env: String?
-    @Option(help: ArgumentHelp("Only launches that ended so.", valueName: "ok|rejected|unknown|not-sent|skipped"))
-    var status: String?
-    @Option(help: ArgumentHelp("Only launches from this time on.", valueName: "time")) var since: String?
-    @Option(help: ArgumentHelp("Only launches before this time.", valueName: "time")) var until: String?
-    @Option(
-        help: ArgumentHelp(
-            "Only launches to this recipient (an address, phone, id or FIELD=VALUE).", valueName: "recipient"))
-    var recipient: String?
-    @Option(name: .customLong("run"), help: ArgumentHelp("Only launches of this run.", valueName: "run")) var runID:
-        Int64?
+    @OptionGroup var filters: HistoryFilterOptions
     @Option(help: ArgumentHelp("At most this many launches.", valueName: "n")) var limit = 50
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be a positive number") }
-        if let status, LaunchResult(rawValue: status) == nil {
-            throw ValidationError(
-                "--status must be one of \(LaunchResult.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
     }
 
     func run() throws {
         let context = CommandContext(global)
-        let now = Date()
-        let filter = HistoryFilter(
-            request: request, environment: env, result: status.flatMap(LaunchResult.init(rawValue:)),
-            since: try since.map { text throws(InputError) in
-                Timestamp.string(from: try Timestamp.parse(text, now: now))
-            },
-            until: try until.map { text throws(InputError) in
-                Timestamp.string(from: try Timestamp.parse(text, now: now))
-            },
-            recipient: recipient, runID: runID, limit: limit)
+        let filter = try filters.filter(limit: limit)
         let lines = try context.withStore { store in try store.history(filter) }
         if output.json {
             context.console.out(JSONValue.array(lines.map(HistoryView.json)).pretty)

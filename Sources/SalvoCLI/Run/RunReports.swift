@@ -124,13 +124,15 @@ final class ReportFile: @unchecked Sendable {
     private var buffer = Data()
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw InputError("cannot write the report \(path)")
-        }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw InputError("cannot write the report \(path)")
-        }
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else { throw InputError("cannot write \(path): check that its folder exists and is writable") }
         self.handle = handle
+    }
+
+    /// Writes to standard output.
+    init() {
+        handle = FileHandle.standardOutput
     }
 
     func write(_ text: String) { write(bytes: Array(text.utf8)) }

@@ -95,8 +95,8 @@ struct Quickstart: AsyncParsableCommand {
             for request in Self.requests {
                 console.note("\n$ salvo send \(request.name) --env sandbox")
                 let ready = try service.prepare(request.name, environment: Self.environmentName, variables: [:])
-                let (run, report) = try await service.send(ready, force: false, timeout: .seconds(10), client: client)
-                console.out(LaunchReportView(run: run, report: report, ready: ready).text(console: console))
+                let view = try await service.send(ready, force: false, timeout: .seconds(10), client: client)
+                console.out(view.text(console: console))
             }
             await client.shutdown()
         } catch {

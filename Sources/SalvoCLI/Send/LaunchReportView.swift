@@ -5,7 +5,8 @@ import SalvoHTTP
 struct LaunchReportView {
     let run: Int64
     let report: Launcher.Report
-    let ready: LaunchService.Ready
+    /// What was launched (its request, environment and recipient).
+    let attempt: LaunchAttempt
 
     var status: ExitStatus {
         switch report.outcome.result {
@@ -38,12 +39,12 @@ struct LaunchReportView {
             let hit = report.guardHit.map { "an identical launch #\($0.ledgerID) succeeded at \($0.at)" } ?? ""
             first =
                 console.paint("skipped", .yellow, on: console.colourOut)
-                + "   \(hit), within the guard window of '\(ready.environment.name)'; --force launches anyway"
+                + "   \(hit), within the guard window of '\(attempt.environment)'; --force launches anyway"
         }
         if outcome.duplicate { first += "  (the platform had seen this Request-ID: not delivered again)" }
         var lines = [
             first,
-            "launch    #\(report.id) in run \(run): \(ready.request.name) to \(ready.environment.name)"
+            "launch    #\(report.id) in run \(run): \(attempt.requestName) to \(attempt.environment)"
                 + " (\(recipient))",
         ]
         if outcome.result == .unknown {
@@ -56,8 +57,8 @@ struct LaunchReportView {
     var json: JSONValue {
         let outcome = report.outcome
         return [
-            "id": .number(String(report.id)), "run": .number(String(run)), "request": .string(ready.request.name),
-            "environment": .string(ready.environment.name), "recipient": .string(recipient),
+            "id": .number(String(report.id)), "run": .number(String(run)), "request": .string(attempt.requestName),
+            "environment": .string(attempt.environment), "recipient": .string(recipient),
             "result": .string(outcome.result.rawValue), "http_status": outcome.httpStatus.map { .integer($0) } ?? .null,
             "error": outcome.errorCode.map { .integer($0) } ?? .null,
             "error_text": outcome.errorText.map { .string($0) } ?? .null,
@@ -69,8 +70,7 @@ struct LaunchReportView {
     }
 
     private var recipient: String {
-        let identity = LaunchIdentity(body: ready.body, kind: ready.request.kind)
-        return identity.recipientKind == "body"
-            ? ready.request.method : "\(identity.recipientKind) \(identity.recipient)"
+        let identity = attempt.identity
+        return identity.recipientKind == "body" ? attempt.method : "\(identity.recipientKind) \(identity.recipient)"
     }
 }

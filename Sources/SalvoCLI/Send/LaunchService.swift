@@ -53,20 +53,29 @@ struct LaunchService {
     }
 
     /// Sends one ready launch as a run of its own and returns what came of it.
-    func send(_ ready: Ready, force: Bool, timeout: Duration, client: AltcraftClient) async throws -> (
-        run: Int64, report: Launcher.Report
-    ) {
-        let run = try store.startRun(
-            RunStart(
-                kind: .send, environment: ready.environment.name,
-                selection: ["requests": [.string(ready.request.name)]],
-                settings: ["timeout_seconds": .number("\(timeout.components.seconds)"), "force": .bool(force)]))
+    func send(_ ready: Ready, force: Bool, timeout: Duration, client: AltcraftClient) async throws -> LaunchReportView {
+        let start = RunStart(
+            kind: .send, environment: ready.environment.name, selection: ["requests": [.string(ready.request.name)]],
+            settings: ["timeout_seconds": .number("\(timeout.components.seconds)"), "force": .bool(force)])
+        return try await launch(start, environment: ready.environment, force: force, timeout: timeout, client: client) {
+            run in plan(ready, runID: run)
+        }
+    }
+
+    /// Starts a run of one launch, plans it with the run's id, launches it (guard included unless `force`), and
+    /// finishes the run.
+    func launch(
+        _ start: RunStart, environment: Environment, force: Bool, timeout: Duration, client: AltcraftClient,
+        plan: (Int64) -> LaunchPlan
+    ) async throws -> LaunchReportView {
+        let run = try store.startRun(start)
         let launcher = Launcher(client: client, ledger: store)
         let guardSince =
-            force || ready.environment.guardSeconds == 0
-            ? nil : Timestamp.string(from: Date().addingTimeInterval(-Double(ready.environment.guardSeconds)))
-        let report = try await launcher.launch(plan(ready, runID: run), timeout: timeout, guardSince: guardSince)
+            force || environment.guardSeconds == 0
+            ? nil : Timestamp.string(from: Date().addingTimeInterval(-Double(environment.guardSeconds)))
+        let planned = plan(run)
+        let report = try await launcher.launch(planned, timeout: timeout, guardSince: guardSince)
         try store.finishRun(run, state: report.outcome.result == .unknown ? .interrupted : .finished)
-        return (run, report)
+        return LaunchReportView(run: run, report: report, attempt: planned.attempt)
     }
 }

@@ -54,10 +54,10 @@ struct Send: AsyncParsableCommand {
             }
             let client = AltcraftClient(baseURL: ready.environment.baseURL, insecure: ready.environment.insecure)
             do {
-                let (run, report) = try await service.send(
+                let view = try await service.send(
                     ready, force: force, timeout: .milliseconds(Int(timeout * 1000)), client: client)
                 await client.shutdown()
-                return LaunchReportView(run: run, report: report, ready: ready)
+                return view
             } catch {
                 await client.shutdown()
                 throw error

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import SalvoCore
+import SalvoHTTP
+import SalvoStore
+
+/// `salvo replay ID`: launch a past launch again, on purpose.
+struct Replay: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Launch a past launch again: exactly the body it sent, a new Request-ID, a new ledger entry.",
+        discussion: """
+            The body is the one recorded for the launch's last attempt, with the
+            current token of its environment (or of --env) in place of the mask.
+            The guard applies unless --force. The new entry records what it replays.
+
+            Examples:
+              salvo replay 42
+              salvo replay 42 --env staging --dry-run
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The ledger id of the launch to replay (any of its entries).") var id: Int64
+    @Option(help: ArgumentHelp("Send it to this environment instead of the original one.", valueName: "name"))
+    var env: String?
+    @Flag(help: "Show what would be sent (token masked); send nothing.") var dryRun = false
+    @Flag(help: "Launch even if an identical launch succeeded within the guard window.") var force = false
+    @Option(help: ArgumentHelp("Seconds to wait for the complete answer.", valueName: "seconds")) var timeout: Double =
+        30
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 3600 else {
+            throw ValidationError("--timeout must be between 0 and 3600 seconds")
+        }
+    }
+
+    func run() async throws {
+        let context = CommandContext(global)
+        let view = try await context.withStore { store -> LaunchReportView? in
+            let detail = try store.launch(id: id)
+            guard let recorded = detail.attempts.last?.attempt else {
+                throw InputError("ledger entry #\(id) has no attempt to replay")
+            }
+            let name = env ?? recorded.environment
+            guard let environment = try store.environments().first(where: { $0.name == name }) else {
+                throw InputError(
+                    env == nil
+                        ? "launch #\(detail.line.id) went to environment '\(name)', which no longer exists; give --env NAME"
+                        : "environment '\(name)' not found; `salvo env list` shows the ones you have")
+            }
+            let service = LaunchService(store: store, context: context)
+            let token = try service.token(of: environment)
+            let start = RunStart(
+                kind: .replay, environment: environment.name,
+                selection: ["replay_of": .number(String(detail.line.id)), "request": .string(recorded.requestName)],
+                settings: ["timeout_seconds": .number(String(timeout)), "force": .bool(force)])
+            func plan(_ run: Int64) -> LaunchPlan {
+                LaunchPlan.replaying(
+                    recorded, replayOf: detail.attempts.last!.id, environment: environment, token: token,
+                    fingerprinter: store.fingerprinter, runID: run, requestID: UUID().uuidString.lowercased(),
+                    by: CommandContext.currentOperator())
+            }
+            if dryRun {
+                let preview = plan(0)
+                var lines = ["POST \(preview.attempt.url)"] + preview.attempt.headers.map { "\($0.name): \($0.value)" }
+                lines += ["", (try? JSONParser.parse(preview.attempt.body).pretty) ?? preview.attempt.body]
+                context.console.out(lines.joined(separator: "\n"))
+                context.console.note("dry run: nothing was sent or recorded")
+                return nil
+            }
+            let client = AltcraftClient(baseURL: environment.baseURL, insecure: environment.insecure)
+            do {
+                let view = try await service.launch(
+                    start, environment: environment, force: force, timeout: .milliseconds(Int(timeout * 1000)),
+                    client: client, plan: plan)
+                await client.shutdown()
+                return view
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+        }
+        guard let view else { return }
+        context.console.out(output.json ? view.json.pretty : view.text(console: context.console))
+        if view.status != .success { throw ExitCode(view.status.rawValue) }
+    }
+}

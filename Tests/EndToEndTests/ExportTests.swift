@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+@Suite("salvo export: history and curl")
+struct ExportTests {
+    @Test("history exports as NDJSON, JSON and CSV with every attempt, filters applied, no token")
+    func history() async throws {
+        let sandbox = try await TestSandbox.start { $0.triggers = [1] }
+        defer { Task { await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url, extra: ["--guard", "0"])
+        try await work.addRequest("ok", "--trigger", "1", "--email", "a,b@x.io", "--content", #"q="quoted""#)
+        try await work.addRequest("bad", "--trigger", "9", "--email", "c@x.io")
+        #expect(try await work.salvo("send", "ok").status == 0)
+        #expect(try await work.salvo("send", "bad").status == 1)
+        let ndjson = try await work.salvo("export", "history")
+        #expect(ndjson.status == 0)
+        let lines = ndjson.stdout.lines
+        #expect(lines.count == 2)
+        let first = try #require(try String(lines[0]).json() as? [String: Any])
+        #expect(first["request"] as? String == "ok")
+        #expect((first["outcome"] as? [String: Any])?["result"] as? String == "ok")
+        #expect((first["request_body"] as? String)?.contains("<token fp:") == true)
+        let json = try #require(try await work.salvo("export", "history", "--format", "json").stdout.json() as? [Any])
+        #expect(json.count == 2)
+        let csv = try await work.salvo("export", "history", "--format", "csv", "--status", "rejected")
+        #expect(csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 2)
+        #expect(csv.stdout.hasPrefix("ledger_id,at,user,host,environment,request,trigger,recipient,result"))
+        #expect(csv.stdout.contains(",bad,9,c@x.io,rejected,400,Trigger mailing #9 not found or not active,"))
+        let quoted = try await work.salvo("export", "history", "--format", "csv", "--request", "ok")
+        #expect(quoted.stdout.contains(#","a,b@x.io","#) || quoted.stdout.contains(#""a,b@x.io""#))
+        let out = work.folder + "/ledger.ndjson"
+        #expect(try await work.salvo("export", "history", "--out", out).status == 0)
+        #expect(try String(contentsOfFile: out, encoding: .utf8).lines.count == 2)
+        for text in [ndjson.stdout, csv.stdout, try String(contentsOfFile: out, encoding: .utf8)] {
+            #expect(!text.contains(TestSandbox.token))
+        }
+    }
+
+    @Test("export curl, run by the real curl, delivers the same body as salvo send; the token only when asked")
+    func curl() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url, extra: ["--guard", "0"])
+        try await work.addRequest("oneil", "--trigger", "1", "--email", "o'neil@x.io", "--content", "code=$HOME`x`")
+        #expect(try await work.salvo("send", "oneil").status == 0)
+        let command = try await work.salvo("export", "curl", "oneil")
+        #expect(command.status == 0 && !command.stdout.contains(TestSandbox.token))
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/bin/sh")
+        curl.arguments = ["-c", command.stdout]
+        curl.environment = ["SALVO_TOKEN": TestSandbox.token, "PATH": "/usr/bin:/bin", "HOME": "/nowhere"]
+        curl.standardOutput = FileHandle.nullDevice
+        try curl.run()
+        curl.waitUntilExit()
+        #expect(curl.terminationStatus == 0)
+        let records = await sandbox.records()
+        #expect(records.count == 2)
+        #expect(records[1].body == records[0].body)
+        #expect(records[1].delivered)
+        let recorded = try await work.salvo("export", "curl", "1")
+        #expect(recorded.stdout.contains("Request-ID: \(records[0].requestID ?? "?")"))
+        let secret = try await work.salvo("export", "curl", "1", "--include-secrets")
+        #expect(secret.stdout.contains(TestSandbox.token))
+        #expect(secret.stderr.contains("warning: the command holds the API token"))
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+@Suite("salvo replay and salvo audit verify")
+struct ReplayAndAuditTests {
+    private func sentOnce(_ sandbox: TestSandbox) async throws -> Workspace {
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url)
+        try await work.addRequest("promo", "--trigger", "1", "--phone", "+79000000000", "--content", "code=007")
+        #expect(try await work.salvo("send", "promo").status == 0)
+        return work
+    }
+
+    @Test("replay sends exactly the recorded body with a new Request-ID, records what it replays, obeys the guard")
+    func replay() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await sentOnce(sandbox)
+        #expect(try await work.salvo("request", "edit", "promo", "--content", "code=999").status == 0)
+        let guarded = try await work.salvo("replay", "1")
+        #expect(guarded.status == 0 && guarded.stdout.hasPrefix("skipped"))
+        let replay = try await work.salvo("replay", "1", "--force", "--json")
+        #expect(replay.status == 0, "\(replay)")
+        let records = await sandbox.records()
+        #expect(records.count == 2)
+        #expect(records[1].body == records[0].body, "the edited request does not change a replay")
+        #expect(records[1].requestID != records[0].requestID)
+        #expect(records[1].delivered && !records[1].duplicate)
+        let id = try #require((try replay.stdout.json() as? [String: Any])?["id"] as? Int)
+        let export = try await work.salvo("export", "history", "--run", "3")
+        #expect(export.stdout.contains(#""replay_of":1"#), "\(export)")
+        _ = id
+    }
+
+    @Test("replay to another environment uses its base URL and token; a removed environment needs --env")
+    func replayElsewhere() async throws {
+        let sandbox = try await TestSandbox.start()
+        let other = try await TestSandbox.start { $0.tokens = ["other-token-abcdef"] }
+        defer {
+            Task {
+                await sandbox.stop(); await other.stop()
+            }
+        }
+        let work = try await sentOnce(sandbox)
+        try await work.addEnvironment("other", url: other.url, token: "other-token-abcdef")
+        let elsewhere = try await work.salvo("replay", "1", "--env", "other")
+        #expect(elsewhere.status == 0, "\(elsewhere)")
+        #expect(await other.records().first?.body == (await sandbox.records().first?.body))
+        #expect(try await work.salvo("request", "remove", "promo").status == 0)
+        #expect(try await work.salvo("env", "remove", "sb").status == 0)
+        let gone = try await work.salvo("replay", "1")
+        #expect(gone.status == 2)
+        #expect(gone.stderr.contains("went to environment 'sb', which no longer exists; give --env NAME"))
+        #expect(try await work.salvo("replay", "999").status == 2)
+    }
+
+    @Test("audit verify passes an untouched store and names the first edited, deleted or re-ordered entry")
+    func verify() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await sentOnce(sandbox)
+        #expect(try await work.salvo("send", "promo", "--force").status == 0)
+        let clean = try await work.salvo("audit", "verify")
+        #expect(clean.status == 0, "\(clean)")
+        #expect(clean.stdout.hasPrefix("ok: 4 ledger entries and 3 audit events verified"))
+
+        let tampered = try Workspace()
+        try FileManager.default.createDirectory(atPath: tampered.folder + "/store", withIntermediateDirectories: true)
+        for (sql, message) in [
+            ("UPDATE ledger SET recipient = '+70000000000' WHERE seq = 2", "ledger entry #2 was changed"),
+            ("DELETE FROM ledger WHERE seq = 2", "ledger entry #3 does not follow entry #1"),
+            ("UPDATE audit_events SET name = 'other' WHERE id = 3", "audit event #3 was changed"),
+        ] {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: tampered.store + suffix) }
+            try FileManager.default.copyItem(atPath: work.store, toPath: tampered.store)
+            let drop = try tampered.sqlite(
+                "DROP TRIGGER ledger_no_update; DROP TRIGGER ledger_no_delete; DROP TRIGGER audit_events_no_update; \(sql)"
+            )
+            #expect(drop.status == 0, "\(drop.stderr)")
+            let outcome = try await tampered.salvo("audit", "verify", "--json")
+            #expect(outcome.status == 1, "\(sql): \(outcome)")
+            let problems = (try outcome.stdout.json() as? [String: Any])?["problems"] as? [String]
+            #expect(problems?.first?.contains(message) == true, "\(sql): \(outcome)")
+        }
+    }
+}
