@@ -14,7 +14,7 @@ PREFIX ?= /usr/local
 SALVO_DEBUG := .build/debug/salvo
 QUICKSTART_STORE ?= $(CURDIR)/.build/quickstart/salvo.db
 
-.PHONY: quickstart test build release install format lint deps clean
+.PHONY: quickstart test bench build release install format lint deps clean
 
 deps:
 	@scripts/install-deps.sh
@@ -28,6 +28,9 @@ quickstart: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+bench: deps
+	@scripts/bench.sh
 
 release: deps
 	$(SWIFT) build -c release --product salvo --static-swift-stdlib

@@ -2,9 +2,12 @@
 # Installs the Debian packages salvo's build and tests need, when they are missing.
 #   libsqlite3-dev  GRDB links the system SQLite
 #   sqlite3         the tests read and tamper with stores from outside salvo
+#   curl            the tests run exported curl commands
+# `install-deps.sh bench` adds what `make bench` measures against: wrk, hyperfine, GNU time.
 set -euo pipefail
 
-needed=(libsqlite3-dev sqlite3)
+needed=(libsqlite3-dev sqlite3 curl)
+[ "${1:-}" = bench ] && needed+=(wrk hyperfine time)
 missing=()
 for package in "${needed[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -63,6 +63,19 @@ public final class AltcraftClient: Sendable {
         try? await client.shutdown()
     }
 
+    /// Runs `body` with a client for `environment` and shuts the client down afterwards, whatever happens.
+    public static func using<T>(_ environment: Environment, _ body: (AltcraftClient) async throws -> T) async throws -> T {
+        let client = AltcraftClient(baseURL: environment.baseURL, insecure: environment.insecure)
+        do {
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
     private static func headers(_ headers: HTTPHeaders) -> [PreparedLaunch.Header] {
         headers.map { PreparedLaunch.Header(name: $0.name, value: $0.value) }
     }

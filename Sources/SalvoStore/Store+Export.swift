@@ -15,20 +15,7 @@ extension Store {
     /// first, reading the ledger with a cursor so memory stays flat however large it is.
     public func forEachAttempt(_ filter: HistoryFilter, _ body: (ExportedAttempt) throws -> Void) throws {
         try read { db in
-            var conditions = ["a.kind = 'attempt'"]
-            var arguments: StatementArguments = []
-            func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
-                guard let value else { return }
-                conditions.append(condition)
-                arguments += [value]
-            }
-            add("a.request_name = ?", filter.request)
-            add("a.environment = ?", filter.environment)
-            add("coalesce(o.result, 'unknown') = ?", filter.result?.rawValue)
-            add("a.at >= ?", filter.since)
-            add("a.at < ?", filter.until)
-            add("a.recipient = ?", filter.recipient)
-            add("a.run_id = ?", filter.runID)
+            var (conditions, arguments) = filter.conditions
             arguments += [filter.limit]
             let cursor = try Row.fetchCursor(
                 db,

@@ -61,24 +61,33 @@ public struct LaunchDetail: Sendable {
     public var attempts: [Attempt]
 }
 
+extension HistoryFilter {
+    /// The filter as SQL conditions on the attempt `a` and its outcome `o`, with their arguments.
+    var conditions: ([String], StatementArguments) {
+        var conditions = ["a.kind = 'attempt'"]
+        var arguments: StatementArguments = []
+        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            conditions.append(condition)
+            arguments += [value]
+        }
+        add("a.request_name = ?", request)
+        add("a.environment = ?", environment)
+        add("coalesce(o.result, 'unknown') = ?", result?.rawValue)
+        add("a.at >= ?", since)
+        add("a.at < ?", until)
+        add("a.recipient = ?", recipient)
+        add("a.run_id = ?", runID)
+        return (conditions, arguments)
+    }
+}
+
 extension Store {
     /// Launches, newest first.
     public func history(_ filter: HistoryFilter) throws -> [HistoryLine] {
         try read { db in
-            var conditions = ["a.kind = 'attempt'", "a.try = 1"]
-            var arguments: StatementArguments = []
-            func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
-                guard let value else { return }
-                conditions.append(condition)
-                arguments += [value]
-            }
-            add("a.request_name = ?", filter.request)
-            add("a.environment = ?", filter.environment)
-            add("coalesce(o.result, 'unknown') = ?", filter.result?.rawValue)
-            add("a.at >= ?", filter.since)
-            add("a.at < ?", filter.until)
-            add("a.recipient = ?", filter.recipient)
-            add("a.run_id = ?", filter.runID)
+            var (conditions, arguments) = filter.conditions
+            conditions.append("a.try = 1")
             arguments += [filter.limit]
             return try Row.fetchAll(
                 db,

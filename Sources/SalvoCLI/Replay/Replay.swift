@@ -69,16 +69,10 @@ struct Replay: AsyncParsableCommand {
                 context.console.note("dry run: nothing was sent or recorded")
                 return nil
             }
-            let client = AltcraftClient(baseURL: environment.baseURL, insecure: environment.insecure)
-            do {
-                let view = try await service.launch(
+            return try await AltcraftClient.using(environment) { client in
+                try await service.launch(
                     start, environment: environment, force: force, timeout: .milliseconds(Int(timeout * 1000)),
                     client: client, plan: plan)
-                await client.shutdown()
-                return view
-            } catch {
-                await client.shutdown()
-                throw error
             }
         }
         guard let view else { return }

@@ -72,7 +72,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port ?? 8787
         if let env {
-            try await context.withStore { store in
+            try context.withStore { store in
                 let environment = try store.environment(named: env)
                 guard let url = URLComponents(string: environment.baseURL), let host = url.host else { return }
                 configuration.host = host

@@ -52,15 +52,8 @@ struct Send: AsyncParsableCommand {
                 print(dryRun: ready, service: service, context: context)
                 return nil as LaunchReportView?
             }
-            let client = AltcraftClient(baseURL: ready.environment.baseURL, insecure: ready.environment.insecure)
-            do {
-                let view = try await service.send(
-                    ready, force: force, timeout: .milliseconds(Int(timeout * 1000)), client: client)
-                await client.shutdown()
-                return view
-            } catch {
-                await client.shutdown()
-                throw error
+            return try await AltcraftClient.using(ready.environment) { client in
+                try await service.send(ready, force: force, timeout: .milliseconds(Int(timeout * 1000)), client: client)
             }
         }
         guard let view else { return }

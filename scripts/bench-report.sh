@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Turns bench.sh's results (figure, what, median, min, max; tab-separated) into BENCHMARKS.md on stdout.
+set -euo pipefail
+results=$1
+runs=$2
+get() { awk -F'\t' -v key="$1" -v col="$2" '$1 == key { print $col }' "$results"; }
+calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
+verdict() { awk "BEGIN { print ($1) ? \"met\" : \"**missed**\" }"; }
+fig() {   # key scale -> "median (min-max)" scaled
+    printf '%s (%s-%s)' "$(calc "$(get "$1" 3) * $2")" "$(calc "$(get "$1" 4) * $2")" "$(calc "$(get "$1" 5) * $2")"
+}
+ratio() { calc "$(get "$1" 3) / $(get "$2" 3)"; }
+
+cat <<HEAD
+# Benchmarks
+
+Written by \`make bench\` (scripts/bench.sh) on $(date -u +%Y-%m-%d), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB,
+$(swift --version 2>/dev/null | head -1). Release builds; salvo against its own sandbox (release) on loopback;
+each figure the median of $runs runs (hyperfine: of its runs), with the minimum and maximum, next to a reference
+measured in the same run. Client and server share the machine's cores, so absolute figures are low and noisy:
+compare ratios, and compare a change with the figures committed before it.
+
+| figure | salvo: median (min-max) | reference: median (min-max) | ratio | goal | |
+|---|---|---|---|---|---|
+HEAD
+r=$(ratio run_throughput wrk_throughput)
+echo "| \`salvo run\` of 20,000 launches, concurrency 32, every launch in the ledger (launches/s) | $(fig run_throughput 1) | \`wrk -c32\`, same route: $(fig wrk_throughput 1) | $r | >= 0.5 | $(verdict "$r >= 0.5") |"
+r=$(ratio seq_salvo seq_curl)
+echo "| sequential \`salvo run\` of 1,000 launches (ms per launch) | $(fig seq_salvo 1) | \`curl -K\`, 1,000 requests, one connection: $(fig seq_curl 1) | $r | <= 1.5 | $(verdict "$r <= 1.5") |"
+r=$(ratio send_salvo send_curl)
+echo "| one \`salvo send\` process (ms) | $(fig send_salvo 1000) | one \`curl\` process: $(fig send_curl 1000) | $r | <= 1.5 | $(verdict "$r <= 1.5") |"
+r=$(ratio list_salvo list_sqlite)
+echo "| \`salvo request list --json\`, 500 requests (ms) | $(fig list_salvo 1000) | \`sqlite3\`, same rows: $(fig list_sqlite 1000) | $r | <= 3 and < 20 ms | $(verdict "$r <= 3 && $(get list_salvo 3) < 0.020") |"
+r=$(ratio history_salvo history_sqlite)
+echo "| \`salvo history --limit 50 --request X\`, 1,000,000 ledger entries (ms) | $(fig history_salvo 1000) | \`sqlite3\`, same query: $(fig history_sqlite 1000) | $r | <= 3 and < 25 ms | $(verdict "$r <= 3 && $(get history_salvo 3) < 0.025") |"
+r=$(ratio export_salvo export_sqlite)
+echo "| \`salvo export history --format ndjson\`, 1,000,000 entries (entries/s) | $(fig export_salvo 1) | \`sqlite3 -json\`, same table: $(fig export_sqlite 1) | $r | >= 0.5 | $(verdict "$r >= 0.5") |"
+echo "| ... its peak RSS (MB) | $(fig export_rss 1) | | | < 64 MB | $(verdict "$(get export_rss 3) < 64") |"
+r=$(ratio dry_rss_1m dry_rss_1k)
+echo "| \`salvo run --dry-run\`, 1,000,000-row CSV: peak RSS (MB) | $(fig dry_rss_1m 1) | the same over 1,000 rows: $(fig dry_rss_1k 1) | $r | <= 1.2 | $(verdict "$r <= 1.2") |"
+echo "| ... its rows/s | $(fig dry_rows 1) | | | | |"
+cat <<'TAIL'
+
+Notes:
+- The 1,000,000-entry store for `history` and `export` is generated with SQL (its hashes are not a real chain, so
+  `salvo audit verify` would reject it); the queries and exports are the ones salvo runs on a real ledger.
+- `export` writes one record per attempt (an attempt with its outcome: two ledger entries), so its entries/s counts
+  both entries of each record.
+TAIL

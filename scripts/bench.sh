@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# make bench: release build of salvo, measured against its own sandbox (release) on loopback, each figure next to a
+# reference measured in the same run (wrk, curl, sqlite3). Writes BENCHMARKS.md. Needs wrk, hyperfine, GNU time,
+# curl and sqlite3 (scripts/install-deps.sh bench installs them).
+#   BENCH_RUNS=N   runs per figure (default 3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+runs=${BENCH_RUNS:-3}
+scripts/install-deps.sh bench
+calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
+
+echo "building release binaries..." >&2
+swift build -c release --product salvo >&2
+salvo=$root/.build/release/salvo
+
+work=$(mktemp -d)
+sandbox_pid=""
+cleanup() { [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+export SALVO_STORE=$work/store.db
+results=$work/results.tsv
+: > "$results"
+record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >> "$results"; }   # figure, what, median, min, max
+
+token=bench-$RANDOM$RANDOM$RANDOM
+"$salvo" sandbox --port 0 --token "$token" > "$work/sandbox.out" 2>&1 &
+sandbox_pid=$!
+for _ in $(seq 100); do grep -q listening "$work/sandbox.out" 2>/dev/null && break; sleep 0.1; done
+url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/sandbox.out" | head -1)
+endpoint=$url/api/v1.1/campaigns/triggers/start
+clear_log() { curl -s -X DELETE "$url/_sandbox/launches" > /dev/null; }
+echo "sandbox at $url" >&2
+
+printf %s "$token" | "$salvo" env add bench --base-url "$url" --token-stdin --guard 0 2>/dev/null
+"$salvo" request add r --trigger 1 --email '{{email}}' 2>/dev/null
+"$salvo" request add one --trigger 1 --email one@example.com 2>/dev/null
+for spec in rows20k:20000 rows1k:1000 rows1m:1000000; do
+    seq 0 $(( ${spec#*:} - 1 )) | awk 'BEGIN { print "email" } { print "user" $1 "@example.com" }' > "$work/${spec%%:*}.csv"
+done
+
+median_of() {   # hyperfine's CSV export, command index -> "median min max" in seconds
+    awk -F, -v row=$(( $2 + 2 )) 'NR == row { print $4, $7, $8 }' "$1"
+}
+peak_rss_kb() { grep "Maximum resident set size" "$1" | awk '{print $NF}'; }
+
+echo "1. salvo run, 20,000 launches at concurrency 32 vs wrk -c32" >&2
+clear_log
+hyperfine --runs "$runs" --export-csv "$work/run.csv" --prepare "curl -s -X DELETE $url/_sandbox/launches" \
+    "$salvo run r --data $work/rows20k.csv --concurrency 32 --quiet" > /dev/null
+read -r med min max < <(median_of "$work/run.csv" 0)
+record run_throughput "salvo run launches/s" "$(calc "20000/$med")" "$(calc "20000/$max")" "$(calc "20000/$min")"
+cat > "$work/post.lua" <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", nil, {["Content-Type"]="application/json", ["Request-ID"]="wrk-" .. n},
+    '{"token":"$token","id":1,"matching":"email","email":"user' .. n .. '@example.com"}')
+end
+LUA
+for _ in $(seq "$runs"); do
+    clear_log
+    wrk -t1 -c32 -d5s -s "$work/post.lua" "$endpoint" | awk '/Requests\/sec/ {print $2}'
+done | sort -n > "$work/wrk.txt"
+record wrk_throughput "wrk -c32 requests/s" "$(sed -n "$(( (runs + 1) / 2 ))p" "$work/wrk.txt")" "$(head -1 "$work/wrk.txt")" "$(tail -1 "$work/wrk.txt")"
+
+echo "2. sequential salvo run of 1,000 launches vs curl -K on one connection" >&2
+seq 0 999 | awk -v endpoint="$endpoint" -v token="$token" '{
+    if (NR > 1) print "next"
+    print "url = \"" endpoint "\""
+    print "header = \"Content-Type: application/json\""
+    print "header = \"Request-ID: curl-" $1 "\""
+    print "data = \"{\\\"token\\\":\\\"" token "\\\",\\\"id\\\":1,\\\"matching\\\":\\\"email\\\",\\\"email\\\":\\\"user" $1 "@example.com\\\"}\""
+    print "output = \"/dev/null\""
+}' > "$work/curl1k.cfg"
+hyperfine --runs "$runs" --export-csv "$work/seq.csv" --prepare "curl -s -X DELETE $url/_sandbox/launches" \
+    "$salvo run r --data $work/rows1k.csv --quiet" "curl -s -K $work/curl1k.cfg" > /dev/null
+read -r med min max < <(median_of "$work/seq.csv" 0); record seq_salvo "salvo ms/launch" "$med" "$min" "$max"
+read -r med min max < <(median_of "$work/seq.csv" 1); record seq_curl "curl -K ms/request" "$med" "$min" "$max"
+
+echo "3. one salvo send process vs one curl process" >&2
+body="{\"token\":\"$token\",\"id\":1,\"matching\":\"email\",\"email\":\"one@example.com\"}"
+hyperfine --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/send.csv" \
+    "$salvo send one --force" "curl -s -o /dev/null -H 'Content-Type: application/json' -d '$body' $endpoint" > /dev/null
+read -r med min max < <(median_of "$work/send.csv" 0); record send_salvo "salvo send wall s" "$med" "$min" "$max"
+read -r med min max < <(median_of "$work/send.csv" 1); record send_curl "curl wall s" "$med" "$min" "$max"
+
+echo "4. request list --json on 500 requests vs sqlite3" >&2
+list_store=$work/list.db
+for i in $(seq 500); do SALVO_STORE=$list_store "$salvo" request add "req$i" --trigger 1 --email "u$i@example.com" --folder "f$((i % 10))" 2>/dev/null; done
+hyperfine --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/list.csv" \
+    "SALVO_STORE=$list_store $salvo request list --json" \
+    "sqlite3 -json $list_store 'SELECT r.name, r.kind, r.method, r.folder, r.body FROM requests r ORDER BY r.folder, r.name'" > /dev/null
+read -r med min max < <(median_of "$work/list.csv" 0); record list_salvo "salvo request list s" "$med" "$min" "$max"
+read -r med min max < <(median_of "$work/list.csv" 1); record list_sqlite "sqlite3 s" "$med" "$min" "$max"
+
+echo "5. history on a store with 1,000,000 ledger entries vs sqlite3" >&2
+big=$work/big.db
+SALVO_STORE=$big "$salvo" store info > /dev/null
+sqlite3 "$big" <<'SQL'
+PRAGMA journal_mode = WAL;
+INSERT INTO runs (id, kind, started_at, environment, selection, settings, os_user, host)
+VALUES (1, 'run', '2026-01-01T00:00:00.000Z', 'bench', '{}', '{}', 'bench', 'bench');
+WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 500000)
+INSERT INTO ledger (seq, kind, at, run_id, request_id, try, request_name, method, environment, base_url, url,
+    trigger_id, recipient_kind, recipient, request_headers, request_body, token_fingerprint, os_user, host,
+    prev_hash, hash)
+SELECT 2 * n - 1, 'attempt', printf('2026-01-01T00:00:%06d.000Z', n), 1, 'rid' || n, 1, 'req' || (n % 100),
+    'campaigns/triggers/start', 'bench', 'http://127.0.0.1', 'http://127.0.0.1/api/v1.1/campaigns/triggers/start',
+    '1', 'email', 'user' || n || '@example.com', '[]', '{"id":1}', 'fp:000000000000', 'bench', 'bench',
+    'p' || n, 'a' || n FROM k;
+WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 500000)
+INSERT INTO ledger (seq, kind, at, run_id, request_id, attempt_seq, result, http_status, response_headers,
+    response_body, duration_ms, error_code, error_text, duplicate, prev_hash, hash)
+SELECT 2 * n, 'outcome', printf('2026-01-01T00:00:%06d.001Z', n), 1, 'rid' || n, 2 * n - 1, 'ok', 200, '[]',
+    '{"error":0,"error_text":"Successful operation"}', 1.5, 0, 'Successful operation', 0, 'q' || n, 'o' || n FROM k;
+PRAGMA wal_checkpoint(TRUNCATE);
+SQL
+history_sql="SELECT a.seq, a.at, a.request_name, coalesce(o.result, 'unknown') FROM ledger a
+JOIN ledger la ON la.seq = (SELECT max(seq) FROM ledger WHERE request_id = a.request_id AND kind = 'attempt')
+LEFT JOIN ledger o ON o.attempt_seq = la.seq
+WHERE a.kind = 'attempt' AND a.try = 1 AND a.request_name = 'req7' ORDER BY a.seq DESC LIMIT 50"
+hyperfine --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/history.csv" \
+    "SALVO_STORE=$big $salvo history --limit 50 --request req7 --json" "sqlite3 $big \"$history_sql\"" > /dev/null
+read -r med min max < <(median_of "$work/history.csv" 0); record history_salvo "salvo history s" "$med" "$min" "$max"
+read -r med min max < <(median_of "$work/history.csv" 1); record history_sqlite "sqlite3 s" "$med" "$min" "$max"
+
+echo "6. export history --format ndjson of 1,000,000 entries vs sqlite3 -json" >&2
+for i in $(seq "$runs"); do
+    start=$(date +%s.%N)
+    SALVO_STORE=$big /usr/bin/time -v "$salvo" export history --out /dev/null 2> "$work/export-time-$i.txt"
+    end=$(date +%s.%N)
+    echo "$(calc "1000000/($end-$start)") $(peak_rss_kb "$work/export-time-$i.txt")"
+done | sort -n > "$work/export.txt"
+for i in $(seq "$runs"); do
+    start=$(date +%s.%N)
+    sqlite3 -json "$big" "SELECT * FROM ledger" > /dev/null
+    end=$(date +%s.%N)
+    calc "1000000/($end-$start)"; echo
+done | sort -n > "$work/export-sqlite.txt"
+mid=$(( (runs + 1) / 2 ))
+record export_salvo "salvo export entries/s" "$(awk '{print $1}' "$work/export.txt" | sed -n "${mid}p")" "$(awk '{print $1}' "$work/export.txt" | head -1)" "$(awk '{print $1}' "$work/export.txt" | tail -1)"
+record export_rss "salvo export peak RSS MB" "$(awk '{print $2/1024}' "$work/export.txt" | sort -n | sed -n "${mid}p")" "$(awk '{print $2/1024}' "$work/export.txt" | sort -n | head -1)" "$(awk '{print $2/1024}' "$work/export.txt" | sort -n | tail -1)"
+record export_sqlite "sqlite3 -json rows/s" "$(sed -n "${mid}p" "$work/export-sqlite.txt")" "$(head -1 "$work/export-sqlite.txt")" "$(tail -1 "$work/export-sqlite.txt")"
+
+echo "7. run --dry-run over 1,000,000 CSV rows vs 1,000 rows" >&2
+for size in 1m 1k; do
+    for i in $(seq "$runs"); do
+        start=$(date +%s.%N)
+        /usr/bin/time -v "$salvo" run r --data "$work/rows$size.csv" --dry-run > /dev/null 2> "$work/dry-$size-$i.txt"
+        end=$(date +%s.%N)
+        rows=$([ $size = 1m ] && echo 1000000 || echo 1000)
+        echo "$(calc "$rows/($end-$start)") $(peak_rss_kb "$work/dry-$size-$i.txt")"
+    done | sort -n > "$work/dry-$size.txt"
+done
+record dry_rows "salvo dry-run rows/s (1M)" "$(awk '{print $1}' "$work/dry-1m.txt" | sed -n "${mid}p")" "$(awk '{print $1}' "$work/dry-1m.txt" | head -1)" "$(awk '{print $1}' "$work/dry-1m.txt" | tail -1)"
+record dry_rss_1m "peak RSS MB (1M rows)" "$(awk '{print $2/1024}' "$work/dry-1m.txt" | sort -n | sed -n "${mid}p")" "$(awk '{print $2/1024}' "$work/dry-1m.txt" | sort -n | head -1)" "$(awk '{print $2/1024}' "$work/dry-1m.txt" | sort -n | tail -1)"
+record dry_rss_1k "peak RSS MB (1k rows)" "$(awk '{print $2/1024}' "$work/dry-1k.txt" | sort -n | sed -n "${mid}p")" "$(awk '{print $2/1024}' "$work/dry-1k.txt" | sort -n | head -1)" "$(awk '{print $2/1024}' "$work/dry-1k.txt" | sort -n | tail -1)"
+
+scripts/bench-report.sh "$results" "$runs" > BENCHMARKS.md
+echo "wrote BENCHMARKS.md" >&2
+cat BENCHMARKS.md
