@@ -46,7 +46,7 @@ peak_rss_kb() { grep "Maximum resident set size" "$1" | awk '{print $NF}'; }
 
 echo "1. salvo run, 20,000 launches at concurrency 32 vs wrk -c32" >&2
 clear_log
-hyperfine --runs "$runs" --export-csv "$work/run.csv" --prepare "curl -s -X DELETE $url/_sandbox/launches" \
+hyperfine --runs "$runs" --export-csv "$work/run.csv" -n salvo --prepare "curl -s -X DELETE $url/_sandbox/launches" \
     "$salvo run r --data $work/rows20k.csv --concurrency 32 --quiet" > /dev/null
 read -r med min max < <(median_of "$work/run.csv" 0)
 record run_throughput "salvo run launches/s" "$(calc "20000/$med")" "$(calc "20000/$max")" "$(calc "20000/$min")"
@@ -73,14 +73,15 @@ seq 0 999 | awk -v endpoint="$endpoint" -v token="$token" '{
     print "data = \"{\\\"token\\\":\\\"" token "\\\",\\\"id\\\":1,\\\"matching\\\":\\\"email\\\",\\\"email\\\":\\\"user" $1 "@example.com\\\"}\""
     print "output = \"/dev/null\""
 }' > "$work/curl1k.cfg"
-hyperfine --runs "$runs" --export-csv "$work/seq.csv" --prepare "curl -s -X DELETE $url/_sandbox/launches" \
+hyperfine --runs "$runs" --export-csv "$work/seq.csv" -n salvo -n curl \
+    --prepare "curl -s -X DELETE $url/_sandbox/launches" \
     "$salvo run r --data $work/rows1k.csv --quiet" "curl -s -K $work/curl1k.cfg" > /dev/null
 read -r med min max < <(median_of "$work/seq.csv" 0); record seq_salvo "salvo ms/launch" "$med" "$min" "$max"
 read -r med min max < <(median_of "$work/seq.csv" 1); record seq_curl "curl -K ms/request" "$med" "$min" "$max"
 
 echo "3. one salvo send process vs one curl process" >&2
 body="{\"token\":\"$token\",\"id\":1,\"matching\":\"email\",\"email\":\"one@example.com\"}"
-hyperfine --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/send.csv" \
+hyperfine --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/send.csv" -n salvo -n curl \
     "$salvo send one --force" "curl -s -o /dev/null -H 'Content-Type: application/json' -d '$body' $endpoint" > /dev/null
 read -r med min max < <(median_of "$work/send.csv" 0); record send_salvo "salvo send wall s" "$med" "$min" "$max"
 read -r med min max < <(median_of "$work/send.csv" 1); record send_curl "curl wall s" "$med" "$min" "$max"
@@ -88,8 +89,8 @@ read -r med min max < <(median_of "$work/send.csv" 1); record send_curl "curl wa
 echo "4. request list --json on 500 requests vs sqlite3" >&2
 list_store=$work/list.db
 for i in $(seq 500); do SALVO_STORE=$list_store "$salvo" request add "req$i" --trigger 1 --email "u$i@example.com" --folder "f$((i % 10))" 2>/dev/null; done
-hyperfine --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/list.csv" \
-    "SALVO_STORE=$list_store $salvo request list --json" \
+hyperfine -N --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/list.csv" -n salvo -n sqlite3 \
+    "$salvo request list --json --store $list_store" \
     "sqlite3 -json $list_store 'SELECT r.name, r.kind, r.method, r.folder, r.body FROM requests r ORDER BY r.folder, r.name'" > /dev/null
 read -r med min max < <(median_of "$work/list.csv" 0); record list_salvo "salvo request list s" "$med" "$min" "$max"
 read -r med min max < <(median_of "$work/list.csv" 1); record list_sqlite "sqlite3 s" "$med" "$min" "$max"
@@ -97,7 +98,7 @@ read -r med min max < <(median_of "$work/list.csv" 1); record list_sqlite "sqlit
 echo "5. history on a store with 1,000,000 ledger entries vs sqlite3" >&2
 big=$work/big.db
 SALVO_STORE=$big "$salvo" store info > /dev/null
-sqlite3 "$big" <<'SQL'
+sqlite3 "$big" > /dev/null <<'SQL'
 PRAGMA journal_mode = WAL;
 INSERT INTO runs (id, kind, started_at, environment, selection, settings, os_user, host)
 VALUES (1, 'run', '2026-01-01T00:00:00.000Z', 'bench', '{}', '{}', 'bench', 'bench');
@@ -120,8 +121,9 @@ history_sql="SELECT a.seq, a.at, a.request_name, coalesce(o.result, 'unknown') F
 JOIN ledger la ON la.seq = (SELECT max(seq) FROM ledger WHERE request_id = a.request_id AND kind = 'attempt')
 LEFT JOIN ledger o ON o.attempt_seq = la.seq
 WHERE a.kind = 'attempt' AND a.try = 1 AND a.request_name = 'req7' ORDER BY a.seq DESC LIMIT 50"
-hyperfine --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/history.csv" \
-    "SALVO_STORE=$big $salvo history --limit 50 --request req7 --json" "sqlite3 $big \"$history_sql\"" > /dev/null
+echo "$history_sql" > "$work/history.sql"
+hyperfine -N --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/history.csv" -n salvo -n sqlite3 \
+    "$salvo history --limit 50 --request req7 --json --store $big" "sqlite3 -init $work/history.sql $big .quit" > /dev/null
 read -r med min max < <(median_of "$work/history.csv" 0); record history_salvo "salvo history s" "$med" "$min" "$max"
 read -r med min max < <(median_of "$work/history.csv" 1); record history_sqlite "sqlite3 s" "$med" "$min" "$max"
 
@@ -157,6 +159,7 @@ record dry_rows "salvo dry-run rows/s (1M)" "$(awk '{print $1}' "$work/dry-1m.tx
 record dry_rss_1m "peak RSS MB (1M rows)" "$(awk '{print $2/1024}' "$work/dry-1m.txt" | sort -n | sed -n "${mid}p")" "$(awk '{print $2/1024}' "$work/dry-1m.txt" | sort -n | head -1)" "$(awk '{print $2/1024}' "$work/dry-1m.txt" | sort -n | tail -1)"
 record dry_rss_1k "peak RSS MB (1k rows)" "$(awk '{print $2/1024}' "$work/dry-1k.txt" | sort -n | sed -n "${mid}p")" "$(awk '{print $2/1024}' "$work/dry-1k.txt" | sort -n | head -1)" "$(awk '{print $2/1024}' "$work/dry-1k.txt" | sort -n | tail -1)"
 
+cp "$results" .build/bench-results.tsv
 scripts/bench-report.sh "$results" "$runs" > BENCHMARKS.md
 echo "wrote BENCHMARKS.md" >&2
 cat BENCHMARKS.md

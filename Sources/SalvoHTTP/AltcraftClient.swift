@@ -64,7 +64,9 @@ public final class AltcraftClient: Sendable {
     }
 
     /// Runs `body` with a client for `environment` and shuts the client down afterwards, whatever happens.
-    public static func using<T>(_ environment: Environment, _ body: (AltcraftClient) async throws -> T) async throws -> T {
+    public static func using<T>(_ environment: Environment, _ body: (AltcraftClient) async throws -> T) async throws
+        -> T
+    {
         let client = AltcraftClient(baseURL: environment.baseURL, insecure: environment.insecure)
         do {
             let result = try await body(client)

@@ -12,24 +12,28 @@ struct DataReaderTests {
 
     @Test("CSV: BOM, CRLF, quoted commas, quotes and line breaks; values stay text; lines are counted")
     func csv() throws {
-        var reader = try CSVReader(MemoryBytes("\u{FEFF}a,b\r\n+7,007\r\n\"x, \"\"y\"\"\",\"1\n2\"\n\n12345678901234567890,\n"))
+        var reader = try CSVReader(
+            MemoryBytes("\u{FEFF}a,b\r\n+7,007\r\n\"x, \"\"y\"\"\",\"1\n2\"\n\n12345678901234567890,\n"))
         #expect(reader.columns == ["a", "b"])
         let all = try rows(&reader)
-        #expect(all.map(\.fields) == [
-            ["a": "+7", "b": "007"], ["a": "x, \"y\"", "b": "1\n2"], ["a": "12345678901234567890", "b": ""],
-        ])
+        #expect(
+            all.map(\.fields) == [
+                ["a": "+7", "b": "007"], ["a": "x, \"y\"", "b": "1\n2"], ["a": "12345678901234567890", "b": ""],
+            ])
         #expect(all.map(\.line) == [2, 3, 6])
         #expect(all.map(\.number) == [1, 2, 3])
     }
 
-    @Test("CSV: malformed input names its line", arguments: [
-        ("a,b\n1\n", "line 2: the row has 1 field(s) but the header has 2"),
-        ("a,b\n1,2\n\"3,4\n", "line 3: a quoted field is not closed"),
-        ("a,b\n1,x\"y\n", "line 2: a quote inside an unquoted field 2; quote the whole field"),
-        ("a,b\n\"1\"x,2\n", "line 2: text after a closing quote in field 1"),
-        ("a,a\n1,2\n", "line 1: the header names 'a' twice"),
-        ("", "the file is empty; it needs a header row"),
-    ])
+    @Test(
+        "CSV: malformed input names its line",
+        arguments: [
+            ("a,b\n1\n", "line 2: the row has 1 field(s) but the header has 2"),
+            ("a,b\n1,2\n\"3,4\n", "line 3: a quoted field is not closed"),
+            ("a,b\n1,x\"y\n", "line 2: a quote inside an unquoted field 2; quote the whole field"),
+            ("a,b\n\"1\"x,2\n", "line 2: text after a closing quote in field 1"),
+            ("a,a\n1,2\n", "line 1: the header names 'a' twice"),
+            ("", "the file is empty; it needs a header row"),
+        ])
     func csvErrors(text: String, message: String) {
         do {
             var reader = try CSVReader(MemoryBytes(text))
@@ -53,9 +57,10 @@ struct DataReaderTests {
         var array = JSONRowsReader(
             MemoryBytes(#" [ {"p":"+7","n":12345678901234567890,"b":true,"z":null,"o":{"k":[1]}} , {"p":"007"} ] "#),
             format: .array)
-        #expect(try rows(&array).map(\.fields) == [
-            ["p": "+7", "n": "12345678901234567890", "b": "true", "z": "", "o": #"{"k":[1]}"#], ["p": "007"],
-        ])
+        #expect(
+            try rows(&array).map(\.fields) == [
+                ["p": "+7", "n": "12345678901234567890", "b": "true", "z": "", "o": #"{"k":[1]}"#], ["p": "007"],
+            ])
         var lines = JSONRowsReader(MemoryBytes("{\"a\":\"1\"}\r\n\n{\"a\":\"2\"}"), format: .lines)
         let all = try rows(&lines)
         #expect(all.map(\.fields) == [["a": "1"], ["a": "2"]])

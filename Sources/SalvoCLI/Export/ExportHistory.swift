@@ -61,7 +61,7 @@ struct ExportHistory: ParsableCommand {
         func headers(_ list: [PreparedLaunch.Header]) -> JSONValue {
             .array(list.map { [.string($0.name), .string($0.value)] })
         }
-        var json: JSONValue = [
+        let json: JSONValue = [
             "ledger_id": .number(String(entry.id)), "at": .string(entry.at), "run": .number(String(attempt.runID)),
             "request_id": .string(attempt.requestID), "try": .integer(attempt.tryNumber),
             "request": .string(attempt.requestName), "method": .string(attempt.method),
