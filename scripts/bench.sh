@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: release build of salvo, measured against its own sandbox (release) on loopback, each figure next to a
-# reference measured in the same run (wrk, curl, sqlite3). Writes BENCHMARKS.md. Needs wrk, hyperfine, GNU time,
+# reference measured in the same run (wrk, curl, sqlite3); salvo is built as `make install` builds it (static Swift
+# runtime). Writes BENCHMARKS.md. Needs wrk, hyperfine, GNU time,
 # curl and sqlite3 (scripts/install-deps.sh bench installs them).
 #   BENCH_RUNS=N   runs per figure (default 3)
 set -euo pipefail
@@ -11,7 +12,7 @@ scripts/install-deps.sh bench
 calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
 
 echo "building release binaries..." >&2
-swift build -c release --product salvo >&2
+swift build -c release --product salvo --static-swift-stdlib >&2
 salvo=$root/.build/release/salvo
 
 work=$(mktemp -d)

@@ -127,7 +127,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let producer = LaunchProducer(spec: spec, service: service, runID: run, resuming: resume != nil)
         let progress: RunTally.Progress = quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .live : .periodic)
-        let tally = RunTally(total: total, alreadyDone: 0, reports: reportWriters, console: console, progress: progress)
+        let tally = RunTally(total: total, reports: reportWriters, console: console, progress: progress)
         let client = AltcraftClient(baseURL: spec.environment.baseURL, insecure: spec.environment.insecure)
         let engine = RunEngine(client: client, ledger: store, settings: settings, observer: tally)
         let interrupts = InterruptHandler {

@@ -23,21 +23,15 @@ actor RunTally: RunObserver {
     /// Latencies kept for the percentiles (reservoir sampling beyond this many launches).
     static let sampleSize = 100_000
 
-    init(total: Int, alreadyDone: Int, reports: [any RunReport], console: Console, progress: Progress) {
+    init(total: Int, reports: [any RunReport], console: Console, progress: Progress) {
         self.total = total
         self.reports = reports
         self.console = console
         self.progress = progress
-        seen = 0
-        counts[.ok] = 0
-        done = alreadyDone
     }
-
-    private var done: Int
 
     func finished(_ launch: FinishedLaunch) async {
         counts[launch.outcome.result, default: 0] += 1
-        done += 1
         seen += 1
         if launch.outcome.result != .skipped {
             if latencies.count < Self.sampleSize {
@@ -70,10 +64,10 @@ actor RunTally: RunObserver {
     private func draw() {
         let seconds = elapsedSeconds
         let rate = seconds > 0 ? Double(seen) / seconds : 0
-        var line = "\(done)/\(total)  \(String(format: "%.0f", rate))/s  ok \(counts[.ok] ?? 0)"
+        var line = "\(seen)/\(total)  \(String(format: "%.0f", rate))/s  ok \(counts[.ok] ?? 0)"
         line += "  rejected \(counts[.rejected] ?? 0)  unknown \((counts[.unknown] ?? 0) + (counts[.notSent] ?? 0))"
         line += "  skipped \(counts[.skipped] ?? 0)"
-        if rate > 0, done < total { line += "  ETA \(Self.duration(Double(total - done) / rate))" }
+        if rate > 0, seen < total { line += "  ETA \(Self.duration(Double(total - seen) / rate))" }
         if progress == .live {
             console.note("\r\u{1B}[2K" + line, newline: false)
         } else {
