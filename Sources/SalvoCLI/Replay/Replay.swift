@@ -23,17 +23,8 @@ struct Replay: AsyncParsableCommand {
     @Argument(help: "The ledger id of the launch to replay (any of its entries).") var id: Int64
     @Option(help: ArgumentHelp("Send it to this environment instead of the original one.", valueName: "name"))
     var env: String?
-    @Flag(help: "Show what would be sent (token masked); send nothing.") var dryRun = false
-    @Flag(help: "Launch even if an identical launch succeeded within the guard window.") var force = false
-    @Option(help: ArgumentHelp("Seconds to wait for the complete answer.", valueName: "seconds")) var timeout: Double =
-        30
+    @OptionGroup var launch: LaunchOptions
     @OptionGroup var output: OutputOptions
-
-    func validate() throws {
-        guard timeout > 0, timeout <= 3600 else {
-            throw ValidationError("--timeout must be between 0 and 3600 seconds")
-        }
-    }
 
     func run() async throws {
         let context = CommandContext(global)
@@ -54,14 +45,14 @@ struct Replay: AsyncParsableCommand {
             let start = RunStart(
                 kind: .replay, environment: environment.name,
                 selection: ["replay_of": .number(String(detail.line.id)), "request": .string(recorded.requestName)],
-                settings: ["timeout_seconds": .number(String(timeout)), "force": .bool(force)])
+                settings: ["timeout_seconds": .number(String(launch.timeout)), "force": .bool(launch.force)])
             func plan(_ run: Int64) -> LaunchPlan {
                 LaunchPlan.replaying(
                     recorded, replayOf: detail.attempts.last!.id, environment: environment, token: token,
                     fingerprinter: store.fingerprinter, runID: run, requestID: UUID().uuidString.lowercased(),
                     by: CommandContext.currentOperator())
             }
-            if dryRun {
+            if launch.dryRun {
                 let preview = plan(0)
                 var lines = ["POST \(preview.attempt.url)"] + preview.attempt.headers.map { "\($0.name): \($0.value)" }
                 lines += ["", (try? JSONParser.parse(preview.attempt.body).pretty) ?? preview.attempt.body]
@@ -71,7 +62,7 @@ struct Replay: AsyncParsableCommand {
             }
             return try await AltcraftClient.using(environment) { client in
                 try await service.launch(
-                    start, environment: environment, force: force, timeout: .milliseconds(Int(timeout * 1000)),
+                    start, environment: environment, force: launch.force, timeout: launch.duration,
                     client: client, plan: plan)
             }
         }

@@ -30,17 +30,8 @@ struct Send: AsyncParsableCommand {
     var env: String?
     @Option(name: .customLong("var"), help: ArgumentHelp("A template variable (repeatable).", valueName: "key=value"))
     var variables: [String] = []
-    @Flag(help: "Show what would be sent (token masked) and a curl command; send nothing.") var dryRun = false
-    @Flag(help: "Launch even if an identical launch succeeded within the guard window.") var force = false
-    @Option(help: ArgumentHelp("Seconds to wait for the complete answer.", valueName: "seconds")) var timeout: Double =
-        30
+    @OptionGroup var launch: LaunchOptions
     @OptionGroup var output: OutputOptions
-
-    func validate() throws {
-        guard timeout > 0, timeout <= 3600 else {
-            throw ValidationError("--timeout must be between 0 and 3600 seconds")
-        }
-    }
 
     func run() async throws {
         let context = CommandContext(global)
@@ -48,12 +39,12 @@ struct Send: AsyncParsableCommand {
         let view = try await context.withStore { store in
             let service = LaunchService(store: store, context: context)
             let ready = try service.prepare(name, environment: env, variables: overrides)
-            if dryRun {
+            if launch.dryRun {
                 print(dryRun: ready, service: service, context: context)
                 return nil as LaunchReportView?
             }
             return try await AltcraftClient.using(ready.environment) { client in
-                try await service.send(ready, force: force, timeout: .milliseconds(Int(timeout * 1000)), client: client)
+                try await service.send(ready, force: launch.force, timeout: launch.duration, client: client)
             }
         }
         guard let view else { return }
