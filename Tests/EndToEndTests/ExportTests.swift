@@ -66,3 +66,29 @@ struct ExportTests {
         #expect(secret.stderr.contains("warning: the command holds the API token"))
     }
 }
+
+@Suite("salvo diff")
+struct DiffTests {
+    @Test("two launches: the differing body lines, status and error_text are marked, the rest shown once")
+    func diff() async throws {
+        let sandbox = try await TestSandbox.start { $0.triggers = [1] }
+        defer { Task { await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url, extra: ["--guard", "0"])
+        try await work.addRequest("a", "--trigger", "1", "--email", "a@x.io", "--content", "k=1")
+        try await work.addRequest("b", "--trigger", "9", "--email", "a@x.io", "--content", "k=2")
+        #expect(try await work.salvo("send", "a").status == 0)
+        #expect(try await work.salvo("send", "b").status == 1)
+        let diff = try await work.salvo("diff", "1", "3")
+        #expect(diff.status == 0, "\(diff)")
+        #expect(diff.stdout.contains("- request: a\n+ request: b"))
+        #expect(diff.stdout.contains("  recipient: a@x.io"))
+        #expect(diff.stdout.contains("- http status: 200\n+ http status: 400"))
+        #expect(diff.stdout.contains(#"-     "k": "1""#) && diff.stdout.contains(#"+     "k": "2""#))
+        #expect(diff.stdout.contains(#"-   "id": 1,"#) && diff.stdout.contains(#"+   "id": 9,"#))
+        #expect(diff.stdout.contains(#"    "email": "a@x.io","#))
+        let same = try await work.salvo("diff", "1", "1")
+        #expect(same.stdout.contains("request body:\n  (the same)"))
+        #expect(try await work.salvo("diff", "1", "99").status == 2)
+    }
+}
