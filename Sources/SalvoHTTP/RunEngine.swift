@@ -146,6 +146,8 @@ public final class RunEngine: Sendable {
             }
             return
         }
+        // Whether an earlier try (or, for a resumed launch, the interrupted run) may have delivered it.
+        var mayHaveLeft = launch.resumed
         while true {
             let id: Int64
             do {
@@ -156,10 +158,19 @@ public final class RunEngine: Sendable {
             }
             let exchange = await client.send(
                 url: plan.launch.url, headers: plan.launch.headers, body: plan.bodyText, timeout: settings.timeout)
-            let outcome = OutcomeClassifier.outcome(of: exchange, mask: plan.masking)
+            var outcome = OutcomeClassifier.outcome(of: exchange, mask: plan.masking)
+            let retryable = RetryPolicy.isRetryable(outcome)
+            let retry = retryable && plan.attempt.tryNumber <= settings.retry.retries && stopped == nil
+            if !retry, mayHaveLeft, retryable, outcome.result == .rejected {
+                // A 5xx or 429 says nothing about an earlier try that may have been delivered: the launch's outcome
+                // is unknown, and a resume asks again with the same Request-ID (the platform de-duplicates).
+                outcome.result = .unknown
+                outcome.transportError =
+                    "HTTP \(outcome.httpStatus ?? 0) to a retry of a launch an earlier try may have delivered"
+            }
+            if outcome.result == .unknown { mayHaveLeft = true }
             await writer.record(outcome: outcome, of: id)
-            let triesLeft = plan.attempt.tryNumber <= settings.retry.retries
-            if RetryPolicy.isRetryable(outcome), triesLeft, stopped == nil {
+            if retry {
                 try? await Task.sleep(for: settings.retry.delay(before: plan.attempt.tryNumber + 1, after: outcome))
                 plan.attempt.tryNumber += 1
                 continue
