@@ -53,7 +53,7 @@ struct ExportTests {
         curl.environment = ["SALVO_TOKEN": TestSandbox.token, "PATH": "/usr/bin:/bin", "HOME": "/nowhere"]
         curl.standardOutput = FileHandle.nullDevice
         try curl.run()
-        curl.waitUntilExit()
+        await waitForExit(curl)
         #expect(curl.terminationStatus == 0)
         let records = await sandbox.records()
         #expect(records.count == 2)

@@ -36,7 +36,7 @@ struct QuickstartTests {
         try await work.addRequest("welcome", "--trigger", "1", "--email", "a@x.io")
         #expect(try await work.salvo("send", "welcome").status == 0)
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        await waitForExit(process)
         #expect(process.terminationStatus == 0)
         #expect(try String(contentsOfFile: output, encoding: .utf8).contains("sandbox stopped"))
     }

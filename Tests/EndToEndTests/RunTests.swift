@@ -111,11 +111,11 @@ struct RunTests {
         for point in [300, 900, 1_500] {
             #expect(await eventually(60) { await sandbox.records().count >= point || !process.isRunning })
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            await waitForExit(process)
             #expect(process.terminationReason == .uncaughtSignal, "killed at \(point)")
             process = try work.spawn(["run", "--resume", "1", "--quiet"]).process
         }
-        process.waitUntilExit()
+        await waitForExit(process)
         #expect(process.terminationStatus == 0)
         let delivered = await deliveries(sandbox)
         #expect(delivered.count == 2_000)
@@ -235,7 +235,7 @@ struct RunTests {
         ])
         #expect(await eventually(30) { await sandbox.records().count >= 10 })
         kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+        await waitForExit(process)
         #expect(process.terminationStatus == 3)
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.contains("interrupted") && text.contains("salvo run --resume 1"), "\(text)")

@@ -105,3 +105,9 @@ func closedPort() throws -> Int {
     }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// Waits for `process` to end without blocking a thread of Swift's cooperative pool, which the in-process sandbox
+/// needs to answer the very process being waited for.
+func waitForExit(_ process: Process) async {
+    while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+}

@@ -112,7 +112,7 @@ struct SendTests {
         let (process, _) = try work.spawn(["send", "welcome"])
         #expect(await eventually { await !sandbox.records().isEmpty || !process.isRunning } == true)
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await waitForExit(process)
         #expect(process.terminationReason == .uncaughtSignal)
         let history = try await work.history()
         #expect(history.count == 1)
