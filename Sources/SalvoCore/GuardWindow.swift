@@ -1,3 +1,5 @@
+import Foundation
+
 /// The duplicate-launch guard's window, written like `24h`, `30m`, `90s`, `7d`, `1h30m`, or `0` to disable it.
 public enum GuardWindow {
     /// The default window: one day, the platform's own de-duplication period.
@@ -28,6 +30,12 @@ public enum GuardWindow {
         }
         guard digits.isEmpty, !text.isEmpty else { throw error }
         return total
+    }
+
+    /// The time from which an identical successful launch blocks a new one, or nil when the guard is off
+    /// (`force`, or a window of 0).
+    public static func since(_ seconds: Int, force: Bool, now: Date = Date()) -> String? {
+        force || seconds == 0 ? nil : Timestamp.string(from: now.addingTimeInterval(-Double(seconds)))
     }
 
     /// `seconds` written back in the shortest form, such as `1d`, `1h30m` or `0`.

@@ -171,8 +171,7 @@ struct RunCommand: AsyncParsableCommand {
         RunSettings(
             concurrency: concurrency, rate: rate, delay: delay.map { .milliseconds($0) },
             timeout: .milliseconds(Int(timeout * 1000)), retry: RetryPolicy(retries: retries), bail: bail,
-            guardSince: force || guardSeconds == 0
-                ? nil : Timestamp.string(from: Date().addingTimeInterval(-Double(guardSeconds))))
+            guardSince: GuardWindow.since(guardSeconds, force: force))
     }
 
     private func runStart(_ spec: RunPlanSpec, settings: RunSettings, sha256: String?) -> RunStart {
@@ -226,8 +225,7 @@ struct RunCommand: AsyncParsableCommand {
             delay: number("delay_ms").map { .milliseconds(Int($0)) },
             timeout: .milliseconds(Int((number("timeout_seconds") ?? 30) * 1000)),
             retry: RetryPolicy(retries: Int(number("retries") ?? 0)), bail: settings["bail"] == .bool(true),
-            guardSince: force || environment.guardSeconds == 0
-                ? nil : Timestamp.string(from: Date().addingTimeInterval(-Double(environment.guardSeconds))))
+            guardSince: GuardWindow.since(environment.guardSeconds, force: force))
         return (spec, resumedSettings, id)
     }
 

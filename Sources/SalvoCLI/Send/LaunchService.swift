@@ -70,9 +70,7 @@ struct LaunchService {
     ) async throws -> LaunchReportView {
         let run = try store.startRun(start)
         let launcher = Launcher(client: client, ledger: store)
-        let guardSince =
-            force || environment.guardSeconds == 0
-            ? nil : Timestamp.string(from: Date().addingTimeInterval(-Double(environment.guardSeconds)))
+        let guardSince = GuardWindow.since(environment.guardSeconds, force: force)
         let planned = plan(run)
         let report = try await launcher.launch(planned, timeout: timeout, guardSince: guardSince)
         try store.finishRun(run, state: report.outcome.result == .unknown ? .interrupted : .finished)
