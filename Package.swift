@@ -85,7 +85,8 @@ let package = Package(
             dependencies: [
                 "salvo", "SalvoSandbox", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -6,7 +6,7 @@ public enum CurlCommand {
         _ launch: PreparedLaunch, mask: String, keepRequestID: Bool = false, token: String? = nil
     ) -> String {
         let body = launch.body.compact
-        let escapedToken = token.map { String(JSONValue.string($0).compact.dropFirst().dropLast()) }
+        let escapedToken = token.map(JSONValue.escaped)
         var parts = ["curl -sS -X POST \(quote(launch.url, mask: mask, token: token))"]
         for header in launch.headers where keepRequestID || header.name != "Request-ID" {
             parts.append("-H \(quote("\(header.name): \(header.value)", mask: mask, token: token))")

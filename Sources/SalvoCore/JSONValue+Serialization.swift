@@ -13,6 +13,11 @@ extension JSONValue {
         return output
     }
 
+    /// `text` as it appears inside a JSON string, without the quotes.
+    static func escaped(_ text: String) -> String {
+        String(JSONValue.string(text).compact.dropFirst().dropLast())
+    }
+
     /// The canonical form: compact with object keys sorted, so two equal documents compare equal as text.
     public var canonical: String { sortedKeys.compact }
 

@@ -47,7 +47,7 @@ public struct LaunchPlan: Sendable {
     public func masking(_ text: String) -> String {
         guard token.count >= Self.minimumMaskedLength else { return text }
         var masked = text.replacing(token, with: mask)
-        let escaped = String(JSONValue.string(token).compact.dropFirst().dropLast())
+        let escaped = JSONValue.escaped(token)
         if escaped != token { masked = masked.replacing(escaped, with: mask) }
         return masked
     }
@@ -66,6 +66,27 @@ extension LaunchPlan {
             attempt, token: token, fingerprinter: fingerprinter, requestID: attempt.requestID, url: attempt.url)
         plan.attempt.tryNumber = attempt.tryNumber + 1
         return plan
+    }
+
+    /// `attempt` with the tokens of `tokens` (by fingerprint, such as `fp:0123456789ab`) in place of their
+    /// masks in its URL, headers and body (JSON-escaped there), for an export the user asked to hold secrets.
+    /// Masks of tokens not in `tokens` stay; the second value says whether any did.
+    public static func unmasking(_ attempt: LaunchAttempt, tokens: [String: String]) -> (LaunchAttempt, Bool) {
+        var unresolved = false
+        func reveal(_ text: String, escaped: Bool) -> String {
+            text.replacing(recordedMask) { match in
+                guard let token = tokens[String(match.output.dropFirst("<token ".count).dropLast())] else {
+                    unresolved = true
+                    return String(match.output)
+                }
+                return escaped ? JSONValue.escaped(token) : token
+            }
+        }
+        var revealed = attempt
+        revealed.url = reveal(attempt.url, escaped: false)
+        revealed.headers = attempt.headers.map { .init(name: $0.name, value: reveal($0.value, escaped: false)) }
+        revealed.body = reveal(attempt.body, escaped: true)
+        return (revealed, unresolved)
     }
 
     /// A deliberate new launch of exactly the body a recorded attempt sent, to `environment` (its base URL and
@@ -95,7 +116,7 @@ extension LaunchPlan {
     ) -> LaunchPlan {
         let fingerprint = fingerprinter.fingerprint(token)
         let mask = "<token \(fingerprint)>"
-        let escaped = String(JSONValue.string(token).compact.dropFirst().dropLast())
+        let escaped = JSONValue.escaped(token)
         func headers(_ replacement: String) -> [PreparedLaunch.Header] {
             recorded.headers.map { header in
                 header.name.lowercased() == "request-id"

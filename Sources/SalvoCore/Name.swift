@@ -52,3 +52,23 @@ public enum Name {
             String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
     }
 }
+
+extension Name {
+    /// `text` made to follow the rule: each run of characters it does not allow becomes `-`, anything before
+    /// the first letter or digit goes, and it is cut to the maximum length. Nil when nothing is left.
+    public static func sanitized(_ text: String) -> String? {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isAllowed(scalar) {
+                scalars.append(scalar)
+            } else if scalars.last != "-" {
+                scalars.append("-")
+            }
+        }
+        var name = Substring(String(scalars))
+        name = name.drop { !($0.unicodeScalars.first!.properties.isAlphabetic || $0.isASCII && $0.isNumber) }
+        name = name.prefix(maximumLength)
+        while name.last == "-" { name = name.dropLast() }
+        return name.isEmpty ? nil : String(name)
+    }
+}

@@ -18,28 +18,30 @@ extension Store {
     @discardableResult
     public func addEnvironment(_ environment: Environment) throws -> Bool {
         try environment.validate()
-        return try write { db in
-            guard try Self.environmentID(db, named: environment.name) == nil else {
-                throw StoreError.alreadyExists(kind: "environment", name: environment.name)
-            }
-            let (token, tokenVariable) = Self.columns(for: environment.token)
-            try db.execute(
-                sql: """
-                    INSERT INTO environments (name, base_url, token, token_env, auth, variables, guard_seconds,
-                        insecure, trailing_slash, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    environment.name, environment.baseURL, token, tokenVariable, environment.auth.rawValue,
-                    AuditDocument.variables(environment.variables).compact, environment.guardSeconds,
-                    environment.insecure, environment.trailingSlash, now, now,
-                ])
-            try appendAudit(
-                db, .create, .environment, name: environment.name, before: nil, after: document(environment))
-            guard try Self.defaultEnvironmentName(db) == nil else { return false }
-            try setDefault(db, to: environment.name)
-            return true
+        return try write { db in try insertEnvironment(db, environment) }
+    }
+
+    /// Inserts `environment` (validated) with its audit event; the first one becomes the default.
+    func insertEnvironment(_ db: Database, _ environment: Environment) throws -> Bool {
+        guard try Self.environmentID(db, named: environment.name) == nil else {
+            throw StoreError.alreadyExists(kind: "environment", name: environment.name)
         }
+        let (token, tokenVariable) = Self.columns(for: environment.token)
+        try db.execute(
+            sql: """
+                INSERT INTO environments (name, base_url, token, token_env, auth, variables, guard_seconds,
+                    insecure, trailing_slash, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                environment.name, environment.baseURL, token, tokenVariable, environment.auth.rawValue,
+                AuditDocument.variables(environment.variables).compact, environment.guardSeconds,
+                environment.insecure, environment.trailingSlash, now, now,
+            ])
+        try appendAudit(db, .create, .environment, name: environment.name, before: nil, after: document(environment))
+        guard try Self.defaultEnvironmentName(db) == nil else { return false }
+        try setDefault(db, to: environment.name)
+        return true
     }
 
     /// Applies `change` to the environment called `name` and saves it. Returns the result, or nil when the
@@ -48,28 +50,33 @@ extension Store {
     public func updateEnvironment(named name: String, _ change: (inout Environment) throws -> Void) throws
         -> Environment?
     {
-        try write { db in
-            let before = try Self.fetchEnvironment(db, named: name)
-            var after = before
-            try change(&after)
-            after.name = before.name
-            try after.validate()
-            guard after != before else { return nil }
-            let (token, tokenVariable) = Self.columns(for: after.token)
-            try db.execute(
-                sql: """
-                    UPDATE environments SET base_url = ?, token = ?, token_env = ?, auth = ?, variables = ?,
-                        guard_seconds = ?, insecure = ?, trailing_slash = ?, updated_at = ?
-                    WHERE name = ?
-                    """,
-                arguments: [
-                    after.baseURL, token, tokenVariable, after.auth.rawValue,
-                    AuditDocument.variables(after.variables).compact, after.guardSeconds, after.insecure,
-                    after.trailingSlash, now, name,
-                ])
-            try appendAudit(db, .edit, .environment, name: name, before: document(before), after: document(after))
-            return after
-        }
+        try write { db in try updateEnvironment(db, named: name, change) }
+    }
+
+    /// The same inside the caller's transaction.
+    func updateEnvironment(_ db: Database, named name: String, _ change: (inout Environment) throws -> Void) throws
+        -> Environment?
+    {
+        let before = try Self.fetchEnvironment(db, named: name)
+        var after = before
+        try change(&after)
+        after.name = before.name
+        try after.validate()
+        guard after != before else { return nil }
+        let (token, tokenVariable) = Self.columns(for: after.token)
+        try db.execute(
+            sql: """
+                UPDATE environments SET base_url = ?, token = ?, token_env = ?, auth = ?, variables = ?,
+                    guard_seconds = ?, insecure = ?, trailing_slash = ?, updated_at = ?
+                WHERE name = ?
+                """,
+            arguments: [
+                after.baseURL, token, tokenVariable, after.auth.rawValue,
+                AuditDocument.variables(after.variables).compact, after.guardSeconds, after.insecure,
+                after.trailingSlash, now, name,
+            ])
+        try appendAudit(db, .edit, .environment, name: name, before: document(before), after: document(after))
+        return after
     }
 
     /// Renames an environment; requests that default to it follow.

@@ -34,14 +34,16 @@ extension Store {
     /// Adds a new request. Its default environment, if any, must exist.
     public func addRequest(_ request: LaunchRequest) throws {
         try request.validate()
-        try write { db in
-            guard try Self.requestID(db, named: request.name) == nil else {
-                throw StoreError.alreadyExists(kind: "request", name: request.name)
-            }
-            try insert(db, request)
-            try appendAudit(
-                db, .create, .request, name: request.name, before: nil, after: RequestDocument.json(request))
+        try write { db in try insertRequest(db, request) }
+    }
+
+    /// Inserts `request` (validated) with its audit event.
+    func insertRequest(_ db: Database, _ request: LaunchRequest) throws {
+        guard try Self.requestID(db, named: request.name) == nil else {
+            throw StoreError.alreadyExists(kind: "request", name: request.name)
         }
+        try insert(db, request)
+        try appendAudit(db, .create, .request, name: request.name, before: nil, after: RequestDocument.json(request))
     }
 
     /// Applies `change` to the request called `name` and saves it; a changed name renames it. Returns the
@@ -50,33 +52,38 @@ extension Store {
     public func updateRequest(named name: String, _ change: (inout LaunchRequest) throws -> Void) throws
         -> LaunchRequest?
     {
-        try write { db in
-            let before = try Self.fetchRequest(db, named: name)
-            var after = before
-            try change(&after)
-            after.tags = Array(Set(after.tags)).sorted()
-            try after.validate()
-            guard after != before else { return nil }
-            if after.name != name, try Self.requestID(db, named: after.name) != nil {
-                throw StoreError.alreadyExists(kind: "request", name: after.name)
-            }
-            let id = try Self.requestID(db, named: name)!
-            try db.execute(
-                sql: """
-                    UPDATE requests SET name = ?, kind = ?, method = ?, folder = ?, body = ?, environment_id = ?,
-                        updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [
-                    after.name, after.kind.rawValue, after.method, after.folder, after.body.compact,
-                    try environmentID(db, for: after), now, id,
-                ])
-            try saveTags(db, after.tags, requestID: id)
-            try appendAudit(
-                db, after.name == name ? .edit : .rename, .request, name: after.name,
-                before: RequestDocument.json(before), after: RequestDocument.json(after))
-            return after
+        try write { db in try updateRequest(db, named: name, change) }
+    }
+
+    /// The same inside the caller's transaction.
+    func updateRequest(_ db: Database, named name: String, _ change: (inout LaunchRequest) throws -> Void) throws
+        -> LaunchRequest?
+    {
+        let before = try Self.fetchRequest(db, named: name)
+        var after = before
+        try change(&after)
+        after.tags = Array(Set(after.tags)).sorted()
+        try after.validate()
+        guard after != before else { return nil }
+        if after.name != name, try Self.requestID(db, named: after.name) != nil {
+            throw StoreError.alreadyExists(kind: "request", name: after.name)
         }
+        let id = try Self.requestID(db, named: name)!
+        try db.execute(
+            sql: """
+                UPDATE requests SET name = ?, kind = ?, method = ?, folder = ?, body = ?, environment_id = ?,
+                    updated_at = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                after.name, after.kind.rawValue, after.method, after.folder, after.body.compact,
+                try environmentID(db, for: after), now, id,
+            ])
+        try saveTags(db, after.tags, requestID: id)
+        try appendAudit(
+            db, after.name == name ? .edit : .rename, .request, name: after.name,
+            before: RequestDocument.json(before), after: RequestDocument.json(after))
+        return after
     }
 
     /// Renames a request.
@@ -92,11 +99,7 @@ extension Store {
         try write { db in
             var copy = try Self.fetchRequest(db, named: source)
             copy.name = name
-            guard try Self.requestID(db, named: name) == nil else {
-                throw StoreError.alreadyExists(kind: "request", name: name)
-            }
-            try insert(db, copy)
-            try appendAudit(db, .create, .request, name: name, before: nil, after: RequestDocument.json(copy))
+            try insertRequest(db, copy)
         }
     }
 

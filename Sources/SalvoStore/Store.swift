@@ -100,6 +100,23 @@ public final class Store: Sendable {
         }
     }
 
+    /// Runs `body` in an immediate transaction that is committed only when `commit` is true (rolled back
+    /// otherwise, as for a dry run), translating database errors.
+    func transaction<T>(commit: Bool, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return commit ? .commit : .rollback
+                }
+                return result!
+            }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
     /// The current time as stored.
     var now: String { Timestamp.string(from: clock()) }
 

@@ -29,6 +29,21 @@ struct ExportTests {
         #expect(csv.stdout.contains(",bad,9,c@x.io,rejected,400,Trigger mailing #9 not found or not active,"))
         let quoted = try await work.salvo("export", "history", "--format", "csv", "--request", "ok")
         #expect(quoted.stdout.contains(#","a,b@x.io","#) || quoted.stdout.contains(#""a,b@x.io""#))
+        let har = try #require(
+            try await work.salvo("export", "history", "--format", "har").stdout.json() as? [String: Any])
+        let log = try #require(har["log"] as? [String: Any])
+        #expect(log["version"] as? String == "1.2")
+        let entries = try #require(log["entries"] as? [[String: Any]])
+        #expect(entries.count == 2)
+        for entry in entries {
+            for key in ["startedDateTime", "time", "request", "response", "cache", "timings"] {
+                #expect(entry[key] != nil, "HAR entries need \(key)")
+            }
+            let request = try #require(entry["request"] as? [String: Any])
+            #expect(request["method"] as? String == "POST" && (request["headers"] as? [Any]) != nil)
+            #expect(((request["postData"] as? [String: Any])?["text"] as? String)?.contains("<token fp:") == true)
+        }
+        #expect((entries[1]["response"] as? [String: Any])?["status"] as? Int == 400)
         let out = work.folder + "/ledger.ndjson"
         #expect(try await work.salvo("export", "history", "--out", out).status == 0)
         #expect(try String(contentsOfFile: out, encoding: .utf8).lines.count == 2)

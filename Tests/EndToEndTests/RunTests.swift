@@ -178,7 +178,9 @@ struct RunTests {
         let paced = try await work.salvo("run", "fixed", "--iterations", "200", "--rate", "50", "--concurrency", "4")
         let pacedSeconds = Date().timeIntervalSince(start)
         #expect(paced.status == 0)
-        #expect(pacedSeconds > 3.5 && pacedSeconds < 9, "\(pacedSeconds) s")
+        // The bound that matters is the lower one (never faster than the rate); the upper one only catches a
+        // limiter that stalls, with room for a loaded 2-core machine running the other suites at once.
+        #expect(pacedSeconds > 3.5 && pacedSeconds < 20, "\(pacedSeconds) s")
         let sequentialStart = Date()
         #expect(try await work.salvo("run", "fixed", "--iterations", "40").status == 0)
         let sequential = Date().timeIntervalSince(sequentialStart)

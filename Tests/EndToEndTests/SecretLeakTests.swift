@@ -73,6 +73,9 @@ struct SecretLeakTests {
             ["history"], ["history", "--json"], ["history", "show", "1"], ["history", "show", "5", "--json"],
             ["history", "show", "7"], ["request", "show", "w", "--env", "bearer"],
             ["export", "history"], ["export", "history", "--format", "json"], ["export", "history", "--format", "csv"],
+            ["export", "history", "--format", "har"], ["export", "collection"],
+            ["export", "collection", "--format", "salvo"], ["export", "collection", "--env", "bearer"],
+            ["export", "env", "body", "--format", "postman"], ["export", "env", "bearer"],
             ["export", "curl", "w", "--env", "bearer"], ["export", "curl", "1"], ["audit", "verify"], ["runs"],
             ["runs", "show", "1", "--json"], ["replay", "1", "--dry-run"], ["replay", "1", "--force"],
         ] {
@@ -87,5 +90,12 @@ struct SecretLeakTests {
         #expect(try await work.history().count == 7)
         let revealed = try await work.salvo("export", "curl", "1", "--include-secrets")
         #expect(revealed.stdout.contains(Self.token), "given only when asked for by name")
+        for format in ["ndjson", "json", "csv", "har"] {
+            let asked = try await work.salvo("export", "history", "--format", format, "--include-secrets")
+            #expect(asked.status == 0 && asked.stderr.contains("warning: the export holds API tokens"), "\(asked)")
+            #expect(asked.stdout.contains(Self.token) == (format != "csv"), "\(format): the token when asked for")
+        }
+        let environment = try await work.salvo("export", "env", "bearer", "--include-secrets")
+        #expect(environment.stdout.contains(Self.token) && environment.stderr.contains("warning:"))
     }
 }

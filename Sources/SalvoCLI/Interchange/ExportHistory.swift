@@ -7,23 +7,26 @@ import SalvoStore
 struct ExportHistory: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "Export ledger attempts with their outcomes as NDJSON, JSON or CSV (streamed, tokens masked).",
+        abstract: "Export ledger attempts with their outcomes as NDJSON, JSON, CSV or HAR (streamed, tokens masked).",
         discussion: """
             One record per attempt (a retried launch has several), oldest first.
             NDJSON and JSON carry everything: the request as sent and the response as
-            received. CSV carries the main columns. The ledger never holds a token:
-            it appears as <token fp:...>.
+            received. CSV carries the main columns; HAR 1.2 opens in HAR viewers. The
+            ledger never holds a token: it appears as <token fp:...>. With
+            --include-secrets, the current token of each environment goes back where
+            its fingerprint matches (a token since rotated stays masked).
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case ndjson, json, csv
+        case ndjson, json, csv, har
     }
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "ndjson, json or csv.") var format: Format = .ndjson
+    @Option(help: "ndjson, json, csv or har.") var format: Format = .ndjson
     @OptionGroup var filters: HistoryFilterOptions
     @Option(help: ArgumentHelp("At most this many attempts.", valueName: "n")) var limit: Int?
+    @Flag(help: "Put the tokens themselves back in place of their masks (and warn).") var includeSecrets = false
     @OptionGroup var output: ExportOutputOptions
 
     static let csvColumns = [
@@ -35,25 +38,59 @@ struct ExportHistory: ParsableCommand {
         let context = CommandContext(global)
         let filter = try filters.filter(limit: limit ?? Int.max)
         try context.withStore { store in
+            let tokens = includeSecrets ? try tokensByFingerprint(store, context: context) : [:]
             let file = try output.open()
             var count = 0
+            var masked = 0
             switch format {
             case .ndjson: break
             case .json: file.write("[")
             case .csv: file.write(Self.csvColumns.joined(separator: ",") + "\r\n")
+            case .har: file.write(HistoryHAR.header())
             }
             try store.forEachAttempt(filter) { entry in
+                var entry = entry
+                if includeSecrets {
+                    let (attempt, unresolved) = LaunchPlan.unmasking(entry.attempt, tokens: tokens)
+                    entry.attempt = attempt
+                    if unresolved { masked += 1 }
+                }
+                let separator = count == 0 ? "\n" : ",\n"
                 switch format {
                 case .ndjson: file.write(Self.json(entry).compact + "\n")
-                case .json: file.write((count == 0 ? "\n" : ",\n") + Self.json(entry).compact)
+                case .json: file.write(separator + Self.json(entry).compact)
                 case .csv: file.write(Self.csvRow(entry).map(Self.csvField).joined(separator: ",") + "\r\n")
+                case .har: file.write(separator + HistoryHAR.entry(entry).compact)
                 }
                 count += 1
             }
-            if format == .json { file.write(count == 0 ? "]\n" : "\n]\n") }
+            switch format {
+            case .json: file.write(count == 0 ? "]\n" : "\n]\n")
+            case .har: file.write(HistoryHAR.footer)
+            case .ndjson, .csv: break
+            }
             try file.close()
             if output.out != nil { context.console.note("exported \(count) attempt(s) to \(output.out!)") }
+            if includeSecrets {
+                context.console.warn("the export holds API tokens: keep it out of shared places")
+                if masked > 0 {
+                    context.console.note(
+                        "\(masked) attempt(s) were sent with a token no environment holds now: it stays masked there")
+                }
+            }
         }
+    }
+
+    /// The current token of every environment whose token can be had (stored, or set in its variable), by
+    /// fingerprint.
+    private func tokensByFingerprint(_ store: Store, context: CommandContext) throws -> [String: String] {
+        let service = LaunchService(store: store, context: context)
+        var tokens: [String: String] = [:]
+        for environment in try store.environments() {
+            guard let token = try? service.token(of: environment) else { continue }
+            tokens[store.fingerprinter.fingerprint(token)] = token
+        }
+        return tokens
     }
 
     static func json(_ entry: ExportedAttempt) -> JSONValue {

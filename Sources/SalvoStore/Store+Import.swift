@@ -1,0 +1,128 @@
+import GRDB
+import SalvoCore
+
+/// What `import` did, or with `--dry-run` would do, with one environment or request of the file.
+public struct ImportEntry: Equatable, Sendable {
+    public enum Action: String, Sendable {
+        case added, renamed, replaced, skipped
+    }
+
+    public var entity: AuditEvent.Entity
+    /// The name in the store afterwards.
+    public var name: String
+    /// The name the file gave it (after salvo's naming rule).
+    public var fileName: String
+    public var action: Action
+    public var note: String?
+}
+
+extension Store {
+    /// Imports `bundle` in one transaction: all of it or, when anything fails, none of it. Names already in the
+    /// store are handled by `policy`; `fail` refuses the whole file naming the first conflict. With `dryRun`
+    /// everything is checked and reported, then rolled back.
+    public func importBundle(_ bundle: ImportBundle, onConflict policy: ConflictPolicy, dryRun: Bool) throws
+        -> [ImportEntry]
+    {
+        try transaction(commit: !dryRun) { db in
+            var entries: [ImportEntry] = []
+            var environmentNames: [String: String] = [:]
+            var takenEnvironments = UniqueNames(taken: try String.fetchAll(db, sql: "SELECT name FROM environments"))
+            var takenRequests = UniqueNames(taken: try String.fetchAll(db, sql: "SELECT name FROM requests"))
+            for imported in bundle.environments {
+                let entry = try importEnvironment(db, imported, policy: policy, names: &takenEnvironments)
+                environmentNames[entry.fileName] = entry.name
+                entries.append(entry)
+            }
+            for imported in bundle.requests {
+                var request = imported.request
+                var note: String?
+                if let environment = request.environment {
+                    if let name = environmentNames[environment] {
+                        request.environment = name
+                    } else if try Self.environmentID(db, named: environment) == nil {
+                        request.environment = nil
+                        note = "its default environment '\(environment)' is neither in the store nor in the file"
+                    }
+                }
+                var entry = try importRequest(
+                    db, request, source: imported.source, policy: policy, names: &takenRequests)
+                entry.note = entry.note ?? note
+                entries.append(entry)
+            }
+            return entries
+        }
+    }
+
+    private func importEnvironment(
+        _ db: Database, _ imported: ImportBundle.ImportedEnvironment, policy: ConflictPolicy,
+        names: inout UniqueNames
+    ) throws -> ImportEntry {
+        var environment = imported.environment
+        let fileName = environment.name
+        let tokenNote =
+            imported.tokenGiven
+            ? nil
+            : "the file holds no token: it reads $\(ImportBundle.defaultTokenVariable) until you run "
+                + "`salvo env edit \(fileName) --token-stdin`"
+        guard try Self.environmentID(db, named: fileName) != nil else {
+            _ = names.claim(fileName)
+            try insertEnvironment(db, environment)
+            return ImportEntry(
+                entity: .environment, name: fileName, fileName: fileName, action: .added, note: tokenNote)
+        }
+        switch policy {
+        case .fail:
+            throw Self.conflict(.environment, fileName, source: imported.source)
+        case .skip:
+            return ImportEntry(
+                entity: .environment, name: fileName, fileName: fileName, action: .skipped,
+                note: "already in the store")
+        case .rename:
+            environment.name = names.claim(fileName)
+            try insertEnvironment(db, environment)
+            return ImportEntry(
+                entity: .environment, name: environment.name, fileName: fileName, action: .renamed, note: tokenNote)
+        case .replace:
+            try updateEnvironment(db, named: fileName) { current in
+                let token = current.token
+                current = environment
+                if !imported.tokenGiven { current.token = token }
+            }
+            return ImportEntry(
+                entity: .environment, name: fileName, fileName: fileName, action: .replaced,
+                note: imported.tokenGiven ? nil : "the file holds no token: the store's token was kept")
+        }
+    }
+
+    private func importRequest(
+        _ db: Database, _ request: LaunchRequest, source: String, policy: ConflictPolicy, names: inout UniqueNames
+    ) throws -> ImportEntry {
+        var request = request
+        let fileName = request.name
+        guard try Self.requestID(db, named: fileName) != nil else {
+            _ = names.claim(fileName)
+            try insertRequest(db, request)
+            return ImportEntry(entity: .request, name: fileName, fileName: fileName, action: .added)
+        }
+        switch policy {
+        case .fail:
+            throw Self.conflict(.request, fileName, source: source)
+        case .skip:
+            return ImportEntry(
+                entity: .request, name: fileName, fileName: fileName, action: .skipped, note: "already in the store")
+        case .rename:
+            request.name = names.claim(fileName)
+            try insertRequest(db, request)
+            return ImportEntry(entity: .request, name: request.name, fileName: fileName, action: .renamed)
+        case .replace:
+            try updateRequest(db, named: fileName) { $0 = request }
+            return ImportEntry(entity: .request, name: fileName, fileName: fileName, action: .replaced)
+        }
+    }
+
+    private static func conflict(_ entity: AuditEvent.Entity, _ name: String, source: String) -> InputError {
+        InputError(
+            "\(entity.rawValue) '\(name)' (\(source) in the file) is already in the store; nothing was imported. "
+                + "Choose --on-conflict skip, rename or replace")
+    }
+}
