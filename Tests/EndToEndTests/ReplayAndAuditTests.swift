@@ -32,6 +32,56 @@ struct ReplayAndAuditTests {
         _ = id
     }
 
+    @Test("replay --run --failed re-launches only the run's failures, same bodies, new Request-IDs, as a new run")
+    func replayRun() async throws {
+        let sandbox = try await TestSandbox.start { $0.triggers = [1] }
+        defer { Task { await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url)
+        try await work.addRequest("good", "--trigger", "1", "--email", "{{email}}")
+        try await work.addRequest("bad", "--trigger", "9", "--email", "{{email}}", "--content", "n={{n}}")
+        let data = work.folder + "/people.csv"
+        let rows = (1...5).map { "p\($0)@x.io,00\($0)" }.joined(separator: "\n")
+        try ("email,n\n" + rows).write(toFile: data, atomically: true, encoding: .utf8)
+        let first = try await work.salvo("run", "good", "bad", "--data", data, "--quiet")
+        #expect(first.status == 1, "\(first)")
+        let before = await sandbox.records()
+        #expect(before.count == 10)
+
+        let dry = try await work.salvo("replay", "--run", "1", "--failed", "--dry-run")
+        #expect(dry.status == 0 && dry.stdout.contains("5 launch(es) of run 1 would be replayed"), "\(dry)")
+        #expect(await sandbox.records().count == 10, "a dry run sends nothing")
+
+        let report = work.folder + "/replay.json"
+        let replay = try await work.salvo(
+            "replay", "--run", "1", "--failed", "--concurrency", "3", "--report", "json=\(report)", "--quiet")
+        #expect(replay.status == 1, "the replayed launches are rejected again: \(replay)")
+        let records = await sandbox.records()
+        #expect(records.count == 15)
+        let replayed = Array(records[10...])
+        let rejectedBodies = Set(before.filter { $0.body.contains("\"id\":9") }.map(\.body))
+        #expect(Set(replayed.map(\.body)) == rejectedBodies, "exactly the failed launches' bodies, byte for byte")
+        let oldIDs = Set(before.compactMap(\.requestID))
+        #expect(replayed.allSatisfy { $0.requestID.map { !oldIDs.contains($0) } ?? false }, "new Request-IDs")
+        let launches = try await work.history("--run", "2")
+        #expect(launches.count == 5)
+        let export = try await work.salvo("export", "history", "--run", "2")
+        #expect(export.stdout.lines.allSatisfy { $0.contains(#""replay_of":"#) && !$0.contains(#""replay_of":null"#) })
+        let parsed = try #require(try String(contentsOfFile: report, encoding: .utf8).json() as? [String: Any])
+        #expect((parsed["launches"] as? [Any])?.count == 5)
+
+        let none = try await work.salvo("replay", "--run", "1", "--unknown")
+        #expect(none.status == 0 && none.stdout.contains("nothing to replay"))
+        for bad in [
+            ["replay", "1", "--run", "1"], ["replay", "1", "--failed"], ["replay"],
+            ["replay", "--run", "1", "--failed", "--unknown"], ["replay", "--run", "99"],
+        ] {
+            let outcome = try await work.run(bad)
+            #expect(outcome.status == 2, "\(bad): \(outcome)")
+        }
+        #expect(await sandbox.records().count == 15)
+    }
+
     @Test("replay to another environment uses its base URL and token; a removed environment needs --env")
     func replayElsewhere() async throws {
         let sandbox = try await TestSandbox.start()

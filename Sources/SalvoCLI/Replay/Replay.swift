@@ -7,39 +7,78 @@ import SalvoStore
 /// `salvo replay ID`: launch a past launch again, on purpose.
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Launch a past launch again: exactly the body it sent, a new Request-ID, a new ledger entry.",
+        abstract: "Launch a past launch, or a past run's launches, again: the same bodies, new Request-IDs.",
         discussion: """
             The body is the one recorded for the launch's last attempt, with the
             current token of its environment (or of --env) in place of the mask.
             The guard applies unless --force. The new entry records what it replays.
+            With --run, the run's launches (all that were sent, or --failed: those
+            not ok, or --unknown) go again as a new run, at the runner's pace.
+            To finish an interrupted run without sending anything twice, use
+            `salvo run --resume RUN` instead: it keeps the Request-IDs.
 
             Examples:
               salvo replay 42
               salvo replay 42 --env staging --dry-run
+              salvo replay --run 7 --failed --concurrency 4 --report junit=replay.xml
             """
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The ledger id of the launch to replay (any of its entries).") var id: Int64
+    @Argument(help: "The ledger id of the launch to replay (any of its entries).") var id: Int64?
+    @Option(name: .customLong("run"), help: ArgumentHelp("Replay the launches of this run.", valueName: "run"))
+    var runID: Int64?
+    @Flag(help: "With --run: only the launches not ok (rejected, not sent, unknown).") var failed = false
+    @Flag(help: "With --run: only the launches whose outcome is unknown.") var unknown = false
     @Option(help: ArgumentHelp("Send it to this environment instead of the original one.", valueName: "name"))
     var env: String?
     @OptionGroup var launch: LaunchOptions
+    @OptionGroup(title: "With --run") var pace: RunPaceOptions
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (id == nil) != (runID == nil) else {
+            throw ValidationError("give a ledger id, or --run RUN, but not both")
+        }
+        guard runID != nil || !(failed || unknown || pace.changesPace || !pace.reports.isEmpty) else {
+            throw ValidationError("--failed, --unknown, pace and report flags go with --run")
+        }
+        guard !(failed && unknown) else { throw ValidationError("give --failed or --unknown, not both") }
+    }
 
     func run() async throws {
         let context = CommandContext(global)
+        if let runID {
+            let selection: RunReplay.Selection = unknown ? .unknown : failed ? .failed : .sent
+            let status = try await context.withStore { store in
+                try await RunReplay(store: store, context: context).execute(
+                    run: runID, selection: selection, environmentName: env, launch: launch, pace: pace)
+            }
+            if status != .success { throw ExitCode(status.rawValue) }
+            return
+        }
+        try await replayLaunch(id!, context: context)
+    }
+
+    /// The environment a replay goes to: `name`, which must exist; `given` says whether the user named it.
+    static func environment(_ name: String, given: Bool, store: Store, original: String) throws -> Environment {
+        guard let environment = try store.environments().first(where: { $0.name == name }) else {
+            throw InputError(
+                given
+                    ? "environment '\(name)' not found; `salvo env list` shows the ones you have"
+                    : "\(original) went to environment '\(name)', which no longer exists; give --env NAME")
+        }
+        return environment
+    }
+
+    private func replayLaunch(_ id: Int64, context: CommandContext) async throws {
         let view = try await context.withStore { store -> LaunchReportView? in
             let detail = try store.launch(id: id)
             guard let recorded = detail.attempts.last?.attempt else {
                 throw InputError("ledger entry #\(id) has no attempt to replay")
             }
-            let name = env ?? recorded.environment
-            guard let environment = try store.environments().first(where: { $0.name == name }) else {
-                throw InputError(
-                    env == nil
-                        ? "launch #\(detail.line.id) went to environment '\(name)', which no longer exists; give --env NAME"
-                        : "environment '\(name)' not found; `salvo env list` shows the ones you have")
-            }
+            let environment = try Self.environment(
+                env ?? recorded.environment, given: env != nil, store: store, original: "launch #\(detail.line.id)")
             let service = LaunchService(store: store, context: context)
             let token = try service.token(of: environment)
             let start = RunStart(

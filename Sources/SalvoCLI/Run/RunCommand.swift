@@ -47,51 +47,28 @@ struct RunCommand: AsyncParsableCommand {
     var data: String?
     @Option(help: ArgumentHelp("Repeat the selection (with data: the whole file) this many times.", valueName: "n"))
     var iterations = 1
-    @Option(help: ArgumentHelp("Launches in flight at most.", valueName: "k")) var concurrency = 1
-    @Option(help: ArgumentHelp("Launches per second at most, evenly spaced.", valueName: "n")) var rate: Double?
-    @Option(help: ArgumentHelp("Milliseconds between the launches of one worker.", valueName: "ms")) var delay: Int?
+    @OptionGroup var pace: RunPaceOptions
     @Option(help: ArgumentHelp("Seconds to wait for each answer.", valueName: "s")) var timeout: Double = 30
-    @Option(help: ArgumentHelp("Retries of a launch not sent, unknown, 5xx or 429 (same Request-ID).", valueName: "n"))
-    var retries = 0
-    @Flag(help: "Stop dispatching at the first launch that does not end ok.") var bail = false
-    @Option(
-        name: .customLong("report"),
-        help: ArgumentHelp("Write a report: json=FILE or junit=FILE (repeatable).", valueName: "kind=file"))
-    var reports: [String] = []
     @Option(name: .customLong("var"), help: ArgumentHelp("A template variable (repeatable).", valueName: "key=value"))
     var variables: [String] = []
     @Flag(help: "Check every launch and show the first few (token masked); send nothing.") var dryRun = false
     @Flag(help: "Launch even what the duplicate guard would skip.") var force = false
     @Option(help: ArgumentHelp("Finish an interrupted run with its original settings.", valueName: "run")) var resume:
         Int64?
-    @Flag(help: "No progress on stderr.") var quiet = false
 
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
-        guard (1...1024).contains(concurrency) else {
-            throw ValidationError("--concurrency must be between 1 and 1024")
-        }
-        if let rate, !(rate > 0 && rate <= 100_000) { throw ValidationError("--rate must be between 0 and 100000") }
-        if let delay, delay < 0 { throw ValidationError("--delay cannot be negative") }
         guard timeout > 0, timeout <= 3600 else {
             throw ValidationError("--timeout must be between 0 and 3600 seconds")
         }
-        guard (0...100).contains(retries) else { throw ValidationError("--retries must be between 0 and 100") }
         if resume != nil {
             let settings =
                 !names.isEmpty || folder != nil || tag != nil || env != nil || data != nil || iterations != 1
-                || concurrency != 1 || rate != nil || delay != nil || timeout != 30 || retries != 0 || bail
-                || !variables.isEmpty || dryRun || force
+                || pace.changesPace || timeout != 30 || force || !variables.isEmpty || dryRun
             guard !settings else {
                 throw ValidationError(
                     "--resume takes the run's original settings; give only --report and --quiet with it")
             }
-        }
-        for report in reports {
-            guard let (kind, file) = try? FlagParsing.keyValue(report, flag: "--report"),
-                ["json", "junit"].contains(kind),
-                !file.isEmpty
-            else { throw ValidationError("--report '\(report)' must be json=FILE or junit=FILE") }
         }
     }
 
@@ -115,46 +92,14 @@ struct RunCommand: AsyncParsableCommand {
             printDryRun(checked.samples, total: total, context: context)
             return .success
         }
-        let run = try runID ?? store.startRun(runStart(spec, settings: settings, sha256: checked.sha256))
+        let run = try runID ?? store.startRun(runStart(spec, sha256: checked.sha256))
         if runID != nil { try store.reopenRun(run) }
-        let console = context.console
-        console.note(
-            resume == nil ? "run \(run): \(total) launch(es) to \(spec.environment.name)" : "resuming run \(run)")
-
-        let reportWriters: [any RunReport] = try reports.map { report in
-            let (kind, file) = try FlagParsing.keyValue(report, flag: "--report")
-            return kind == "json" ? try JSONRunReport(path: file, run: run) : try JUnitRunReport(path: file)
-        }
         let producer = LaunchProducer(spec: spec, service: service, runID: run, resuming: resume != nil)
-        let progress: RunTally.Progress = quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .live : .periodic)
-        let tally = RunTally(total: total, reports: reportWriters, console: console, progress: progress)
-        let client = AltcraftClient(baseURL: spec.environment.baseURL, insecure: spec.environment.insecure)
-        let engine = RunEngine(client: client, ledger: store, settings: settings, observer: tally)
-        let interrupts = InterruptHandler {
-            engine.requestStop()
-            console.note("\nstopping: the launches in flight finish and are recorded (Ctrl-C again to leave at once)")
-        } onSecond: {
-            console.note("\nleaving now; the ledger is consistent: `salvo run --resume \(run)` finishes the run")
-            _exit(130)
-        }
-        await tally.startProgress()
-        let stop: RunStop
-        do {
-            stop = try await engine.run { try producer.next() }
-        } catch {
-            await tally.stopProgress()
-            interrupts.cancel()
-            await client.shutdown()
-            try store.finishRun(run, state: .interrupted)
-            throw error
-        }
-        await tally.stopProgress()
-        interrupts.cancel()
-        await client.shutdown()
-        let summary = await tally.summary()
-        for report in reportWriters { try report.finish(run: run, summary: summary) }
-        try store.finishRun(run, state: stop == .completed ? .finished : .interrupted)
-        return report(run: run, stop: stop, summary: summary, skippedAsFinal: producer.alreadyFinal, context: context)
+        return try await RunExecution(store: store, context: context, pace: pace).execute(
+            run: run, total: total, environment: spec.environment, settings: settings,
+            starting: resume == nil
+                ? "run \(run): \(total) launch(es) to \(spec.environment.name)" : "resuming run \(run)",
+            next: producer.next, alreadyFinal: { producer.alreadyFinal })
     }
 
     private func fresh(service: RunService) throws -> (RunPlanSpec, RunSettings, Int64?) {
@@ -164,29 +109,22 @@ struct RunCommand: AsyncParsableCommand {
             requests: requests, environment: environment,
             token: try LaunchService(store: service.store, context: service.context).token(of: environment),
             variables: try FlagParsing.variables(variables), data: try data.map(DataFile.init), iterations: iterations)
-        return (spec, settings(guardSeconds: environment.guardSeconds), nil)
+        return (spec, pace.settings(timeout: timeout, force: force, guardSeconds: environment.guardSeconds), nil)
     }
 
-    private func settings(guardSeconds: Int) -> RunSettings {
-        RunSettings(
-            concurrency: concurrency, rate: rate, delay: delay.map { .milliseconds($0) },
-            timeout: .milliseconds(Int(timeout * 1000)), retry: RetryPolicy(retries: retries), bail: bail,
-            guardSince: GuardWindow.since(guardSeconds, force: force))
-    }
-
-    private func runStart(_ spec: RunPlanSpec, settings: RunSettings, sha256: String?) -> RunStart {
+    private func runStart(_ spec: RunPlanSpec, sha256: String?) -> RunStart {
         RunStart(
             kind: .run, environment: spec.environment.name,
             selection: [
                 "requests": .array(spec.requests.map { .string($0.name) }),
                 "folder": folder.map { .string($0) } ?? .null, "tag": tag.map { .string($0) } ?? .null,
             ],
-            settings: [
-                "iterations": .integer(iterations), "variables": AuditDocument.variables(spec.variables),
-                "concurrency": .integer(concurrency), "rate": rate.map { .number(String($0)) } ?? .null,
-                "delay_ms": delay.map { .integer($0) } ?? .null, "timeout_seconds": .number(String(timeout)),
-                "retries": .integer(retries), "bail": .bool(bail), "force": .bool(force),
-            ],
+            settings: .object(
+                [
+                    .init("iterations", .integer(iterations)),
+                    .init("variables", AuditDocument.variables(spec.variables)),
+                ]
+                    + pace.recorded(timeout: timeout, force: force)),
             dataFile: spec.data?.path, dataSHA256: sha256)
     }
 
@@ -236,38 +174,6 @@ struct RunCommand: AsyncParsableCommand {
                 ["", "POST \(launch.url)"] + launch.headers.map { "\($0.name): \($0.value)" } + [launch.body.compact]
         }
         context.console.out(lines.joined(separator: "\n"))
-    }
-
-    private func report(run: Int64, stop: RunStop, summary: RunSummary, skippedAsFinal: Int, context: CommandContext)
-        -> ExitStatus
-    {
-        let counts = summary.counts
-        var lines = [
-            "run \(run) \(stop == .completed ? "finished" : "stopped"): \(summary.launches) launch(es) in "
-                + "\(String(format: "%.1f", summary.seconds)) s (\(String(format: "%.0f", summary.perSecond))/s)",
-            "ok \(counts[.ok] ?? 0)  rejected \(counts[.rejected] ?? 0)  not sent \(counts[.notSent] ?? 0)  "
-                + "unknown \(counts[.unknown] ?? 0)  skipped \(counts[.skipped] ?? 0)",
-        ]
-        if skippedAsFinal > 0 { lines.append("\(skippedAsFinal) launch(es) already done earlier were not sent again") }
-        if let p50 = summary.p50, let p95 = summary.p95, let max = summary.max {
-            lines.append(String(format: "latency p50 %.1f ms  p95 %.1f ms  max %.1f ms", p50, p95, max))
-        }
-        switch stop {
-        case .completed: break
-        case .interrupted: lines.append("interrupted: launches in flight finished and are recorded")
-        case .bailed: lines.append("--bail: stopped at the first launch that did not end ok")
-        case .ledgerFailed(let reason): lines.append("stopped: the ledger cannot be written (\(reason))")
-        }
-        let unfinished = (counts[.unknown] ?? 0) + (counts[.notSent] ?? 0)
-        if unfinished > 0 || stop != .completed {
-            lines.append("finish it: salvo run --resume \(run)")
-        }
-        if (counts[.rejected] ?? 0) > 0 { lines.append("rejected ones: salvo history --run \(run) --status rejected") }
-        context.console.out(lines.joined(separator: "\n"))
-        if case .ledgerFailed = stop { return .store }
-        if unfinished > 0 || stop == .interrupted { return .transport }
-        if (counts[.rejected] ?? 0) > 0 { return .rejected }
-        return stop == .bailed ? .rejected : .success
     }
 }
 
