@@ -125,13 +125,14 @@ public enum TriggerBody {
 
     private static func checkInteger(_ value: JSONValue, field: String) throws(InputError) {
         switch value {
-        case .number(let text) where !text.contains(where: { !$0.isNumber }) && text != "0": return
-        case .string(let text) where !text.isEmpty && text.allSatisfy({ $0.isASCII && $0.isNumber }): return
+        case .number(let text) where (Int64(text) ?? 0) > 0: return
+        case .string(let text) where text.allSatisfy({ $0.isASCII && $0.isNumber }) && (Int64(text) ?? 0) > 0: return
         case .string(let text):
             if case .variable = try? Template.segments(of: text).only { return }
         default: break
         }
-        throw InputError("\"\(field)\" must be a positive integer or a {{variable}}, not \(value.compact)")
+        throw InputError(
+            "\"\(field)\" must be a positive integer (at most \(Int64.max)) or a {{variable}}, not \(value.compact)")
     }
 
     private static func checkText(_ value: JSONValue?, field: String) throws(InputError) {

@@ -1,6 +1,8 @@
 import SalvoCore
 
 /// Classifies an exchange by the platform's rules: ok only when the status is 2xx and the body's `error` is 0.
+/// A 2xx whose body is not the platform's envelope (truncated, an HTML page, no `error` code) is `unknown`, not
+/// rejected: the platform took the request and may have launched it, so only a retry with its Request-ID can say.
 public enum OutcomeClassifier {
     /// The outcome to record; `mask` hides any echo of the token in what the server sent back.
     public static func outcome(of exchange: Exchange, mask: (String) -> String) -> LaunchOutcome {
@@ -17,7 +19,9 @@ public enum OutcomeClassifier {
                     && header.value.lowercased() == "true"
             }
             let envelope = Envelope(text)
-            let ok = (200..<300).contains(status) && envelope?.error == 0
+            let success = (200..<300).contains(status)
+            let ok = success && envelope?.error == 0
+            let unreadable = success && envelope?.error == nil
             var errorText = envelope?.errorText
             if envelope == nil {
                 let type = headers.first { $0.name.lowercased() == "content-type" }?.value ?? "no content type"
@@ -26,7 +30,8 @@ public enum OutcomeClassifier {
                 errorText = errorText ?? "HTTP \(status) with no \"error\" code in the body"
             }
             return LaunchOutcome(
-                result: ok ? .ok : .rejected, httpStatus: status, headers: masked, body: mask(text),
+                result: ok ? .ok : unreadable ? .unknown : .rejected, httpStatus: status, headers: masked,
+                body: mask(text),
                 durationMilliseconds: milliseconds, errorCode: envelope?.error, errorText: errorText.map(mask),
                 duplicate: duplicate)
         }

@@ -12,11 +12,11 @@ actor SandboxState {
 
     private(set) var records: [SandboxRecord] = []
     private var delivered: [String: Remembered] = [:]
-    private var random: SeededRandom
+    private var random: SplitMix64
     private var deliveries = 0
 
     init(seed: UInt64?) {
-        random = SeededRandom(seed: seed ?? UInt64.random(in: 1...UInt64.max))
+        random = SplitMix64(seed: seed ?? UInt64.random(in: 1...UInt64.max))
     }
 
     /// Draws a number in 0..<1 for a misbehaviour decision.
@@ -49,22 +49,5 @@ actor SandboxState {
 
     func clear() {
         records.removeAll()
-    }
-}
-
-/// A small, fast, seedable generator (SplitMix64) so misbehaviour can be replayed from its seed.
-struct SeededRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -80,7 +80,7 @@ extension Store: LaunchLedger {
             ])
     }
 
-    private func appendOutcome(_ db: Database, of attempt: Int64, _ outcome: LaunchOutcome) throws -> Int64 {
+    func appendOutcome(_ db: Database, of attempt: Int64, _ outcome: LaunchOutcome) throws -> Int64 {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT request_id, run_id FROM ledger WHERE seq = ? AND kind = 'attempt'",
@@ -104,7 +104,8 @@ extension Store: LaunchLedger {
         let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
         let seq = (last?["seq"] as Int64? ?? 0) + 1
         let previous = last?["hash"] as String? ?? HashChain.genesis
-        let values = [("seq", seq.databaseValue)] + columns.map { ($0.0, $0.1?.databaseValue ?? .null) }
+        let values = ([("seq", seq.databaseValue)] + columns.map { ($0.0, $0.1?.databaseValue ?? .null) })
+            .map { ($0.0, Self.storable($0.1)) }
         let hash = HashChain.hash(previous: previous, fields: Self.ledgerFields(values))
         let names = values.map(\.0) + ["prev_hash", "hash"]
         try db.execute(
@@ -112,6 +113,14 @@ extension Store: LaunchLedger {
                 "INSERT INTO ledger (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))",
             arguments: StatementArguments(values.map(\.1) + [previous.databaseValue, hash.databaseValue]))
         return seq
+    }
+
+    /// SQLite's text binding ends a string at its first NUL, so a NUL from outside (a server's answer, a data
+    /// value) would be cut off in the row but not in its hash, and `audit verify` would call the row edited.
+    /// Such text is stored, and hashed, with U+FFFD in place of each NUL.
+    static func storable(_ value: DatabaseValue) -> DatabaseValue {
+        guard case .string(let text) = value.storage, text.contains("\u{0}") else { return value }
+        return text.replacing("\u{0}", with: "\u{FFFD}").databaseValue
     }
 
     /// The fields a ledger row's hash covers: every column but the hashes, null columns left out.

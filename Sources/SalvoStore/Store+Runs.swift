@@ -54,6 +54,28 @@ extension Store {
         }
     }
 
+    /// Closes the attempts of run `run` that a killed process left without an outcome: each gets an `unknown`
+    /// outcome saying so (the platform may or may not have received it), so every attempt in the ledger ends,
+    /// and a resume's next try, with the same Request-ID, settles the launch. Returns how many there were.
+    @discardableResult
+    public func settleInterruptedAttempts(run: Int64) throws -> Int {
+        try write { db in
+            let orphans = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT a.seq FROM ledger a
+                    WHERE a.run_id = ? AND a.kind = 'attempt'
+                        AND NOT EXISTS (SELECT 1 FROM ledger o WHERE o.attempt_seq = a.seq)
+                    ORDER BY a.seq
+                    """, arguments: [run])
+            let outcome = LaunchOutcome(
+                result: .unknown,
+                transportError: "salvo stopped before the answer was recorded (killed or crashed); resumed later")
+            for attempt in orphans { _ = try appendOutcome(db, of: attempt, outcome) }
+            return orphans.count
+        }
+    }
+
     /// Where the launches at positions `ordinals` of run `run` stand; positions never attempted are absent.
     public func launchStates(run: Int64, ordinals: ClosedRange<Int>) throws -> [Int: LaunchState] {
         try read { db in

@@ -40,6 +40,7 @@ public final class Store: Sendable {
     ) throws -> Store {
         let directory =
             (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        if isOnReadOnlyFileSystem(directory) { return try openReadOnly(at: path, author: author, clock: clock) }
         try prepareFile(at: path, in: directory)
         let lock = try FolderLock(directory: directory, storePath: path)
         defer { lock.release() }
@@ -72,6 +73,48 @@ public final class Store: Sendable {
         } catch {
             throw translate(error, path: path)
         }
+    }
+
+    /// A store on a file system mounted read-only (a snapshot, an archive): opened so that commands that only
+    /// read work, and any write fails with `StoreError.readOnly`. With a WAL left by its last writer, SQLite
+    /// reads through it; without one it cannot build the WAL index there, so the file is opened as immutable,
+    /// which is exact since nothing can change it.
+    private static func openReadOnly(
+        at path: String, author: Operator, clock: @escaping @Sendable () -> Date
+    ) throws -> Store {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.cannotOpen(path: path, reason: "no such file, and its file system is read-only")
+        }
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+            let pool = try DatabasePool(
+                path: wal > 0 ? path : "file:\(encoded)?immutable=1", configuration: configuration)
+            let migrator = Migrations.migrator
+            let (superseded, complete) = try pool.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+            }
+            guard !superseded else {
+                throw StoreError.newerSchema(
+                    path: path, storeVersion: Migrations.knownVersion + 1, knownVersion: Migrations.knownVersion)
+            }
+            guard complete else { throw StoreError.readOnly(path: path) }
+            let key = try pool.read { db in
+                try Data.fetchOne(db, sql: "SELECT fingerprint_key FROM store_meta WHERE singleton = 1")
+            }
+            guard let key else { throw StoreError.corrupt(path: path, detail: "store_meta has no fingerprint key") }
+            return Store(
+                path: path, pool: pool, fingerprinter: TokenFingerprinter(key: key), author: author, clock: clock)
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    private static func isOnReadOnlyFileSystem(_ directory: String) -> Bool {
+        var info = statvfs()
+        return statvfs(directory, &info) == 0 && (info.f_flag & UInt(ST_RDONLY)) != 0
     }
 
     /// Copies the WAL into the main file (without waiting on other processes' readers) and closes every

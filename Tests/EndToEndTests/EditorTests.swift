@@ -49,7 +49,10 @@ struct EditorTests {
         let edit = try await work.salvo("request", "edit", "welcome", env: ["EDITOR": editor])
         #expect(edit.status == 0, "\(edit)")
         let second = try String(contentsOfFile: work.folder + "/seen-2", encoding: .utf8)
-        #expect(second.hasPrefix("# error: \"id\" must be a positive integer or a {{variable}}, not \"one\"\n"))
+        #expect(
+            second.hasPrefix(
+                "# error: \"id\" must be a positive integer (at most 9223372036854775807) or a {{variable}}, not \"one\"\n"
+            ))
         #expect(second.contains(#""id": "one""#), "the user's text is kept, not reset")
         let shown = try await work.salvo("request", "show", "welcome", "--json")
         #expect(shown.stdout.contains(#""id": 2"#))

@@ -6,28 +6,11 @@ import Testing
 @Suite("salvo run: many launches, fast, resumable, never twice")
 struct RunTests {
     /// A workspace with environment `sb` (guard off) on the sandbox and request `promo` filled from data columns.
-    private func prepared(_ sandbox: TestSandbox, rows: Int? = nil) async throws -> Workspace {
-        let work = try Workspace()
-        try await work.addEnvironment("sb", url: sandbox.url, extra: ["--guard", "0"])
-        try await work.addRequest("promo", "--trigger", "1", "--phone", "{{phone}}", "--content", "code={{code}}")
-        if let rows {
-            var csv = "phone,code\n"
-            for index in 0..<rows { csv += "+7\(String(format: "%010d", index)),\(String(format: "%03d", index))\n" }
-            try csv.write(toFile: work.folder + "/rows.csv", atomically: true, encoding: .utf8)
-        }
-        return work
-    }
-
-    /// Deliveries per recipient, duplicates (answered by Request-ID de-duplication) not counted.
-    private func deliveries(_ sandbox: TestSandbox) async -> [String: Int] {
-        await sandbox.records().filter(\.delivered).reduce(into: [:]) { $0[$1.recipient ?? "", default: 0] += 1 }
-    }
-
     @Test("values reach the server byte for byte from CSV (BOM, CRLF, quotes), JSON and NDJSON")
     func trickyValues() async throws {
         let sandbox = try await TestSandbox.start()
         defer { Task { await sandbox.stop() } }
-        let work = try await prepared(sandbox)
+        let work = try await Workspace.prepared(sandbox)
         let csv =
             "\u{FEFF}phone,code\r\n+79161234567,007\r\n\"+7 (916) 123, \"\"ext\"\"\",\"12345678901234567890\nline2\"\r\n"
         try csv.write(toFile: work.folder + "/d.csv", atomically: true, encoding: .utf8)
@@ -72,7 +55,7 @@ struct RunTests {
     func badData(name: String, content: String, message: String) async throws {
         let sandbox = try await TestSandbox.start()
         defer { Task { await sandbox.stop() } }
-        let work = try await prepared(sandbox)
+        let work = try await Workspace.prepared(sandbox)
         try content.write(toFile: work.folder + "/" + name, atomically: true, encoding: .utf8)
         let before = try work.dump()
         let run = try await work.run(["run", "promo", "--data", work.folder + "/" + name])
@@ -103,7 +86,7 @@ struct RunTests {
     func killAndResume() async throws {
         let sandbox = try await TestSandbox.start()
         defer { Task { await sandbox.stop() } }
-        let work = try await prepared(sandbox, rows: 2_000)
+        let work = try await Workspace.prepared(sandbox, rows: 2_000)
         let (first, _) = try work.spawn([
             "run", "promo", "--data", work.folder + "/rows.csv", "--concurrency", "8", "--quiet",
         ])
@@ -117,7 +100,7 @@ struct RunTests {
         }
         await waitForExit(process)
         #expect(process.terminationStatus == 0)
-        let delivered = await deliveries(sandbox)
+        let delivered = await sandbox.deliveries()
         #expect(delivered.count == 2_000)
         #expect(delivered.values.allSatisfy { $0 == 1 }, "\(delivered.filter { $0.value != 1 })")
         let history = try await work.history("--run", "1", "--limit", "5000")
@@ -137,7 +120,7 @@ struct RunTests {
             $0.htmlErrors = true
         }
         defer { Task { await sandbox.stop() } }
-        let work = try await prepared(sandbox, rows: 300)
+        let work = try await Workspace.prepared(sandbox, rows: 300)
         var run = try await work.salvo(
             "run", "promo", "--data", work.folder + "/rows.csv", "--concurrency", "8", "--retries", "3", "--timeout",
             "5")
@@ -148,7 +131,7 @@ struct RunTests {
         }
         // A launch can still fail all four tries with a 5xx: then it is rejected and must not have been delivered.
         #expect(run.status == 0 || run.status == 1, "\(run)")
-        let delivered = await deliveries(sandbox)
+        let delivered = await sandbox.deliveries()
         #expect(delivered.values.allSatisfy { $0 == 1 }, "no recipient is delivered twice")
         let history = try await work.history("--run", "1", "--limit", "1000")
         #expect(history.count == 300)
@@ -172,7 +155,7 @@ struct RunTests {
     func pace() async throws {
         let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 40 }
         defer { Task { await sandbox.stop() } }
-        let work = try await prepared(sandbox)
+        let work = try await Workspace.prepared(sandbox)
         try await work.addRequest("fixed", "--trigger", "1", "--email", "a@x.io")
         let start = Date()
         let paced = try await work.salvo("run", "fixed", "--iterations", "200", "--rate", "50", "--concurrency", "4")
@@ -198,7 +181,7 @@ struct RunTests {
             $0.retryAfterSeconds = 1
         }
         defer { Task { await sandbox.stop() } }
-        let work = try await prepared(sandbox)
+        let work = try await Workspace.prepared(sandbox)
         try await work.addRequest("fixed", "--trigger", "1", "--email", "a@x.io")
         let start = Date()
         let run = try await work.salvo("run", "fixed", "--retries", "2")
@@ -231,7 +214,7 @@ struct RunTests {
     func interruptAndResume() async throws {
         let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 100 }
         defer { Task { await sandbox.stop() } }
-        let work = try await prepared(sandbox, rows: 60)
+        let work = try await Workspace.prepared(sandbox, rows: 60)
         let (process, output) = try work.spawn([
             "run", "promo", "--data", work.folder + "/rows.csv", "--concurrency", "2",
         ])
@@ -247,7 +230,7 @@ struct RunTests {
         let resume = try await work.salvo("run", "--resume", "1")
         #expect(resume.status == 0, "\(resume)")
         #expect(resume.stdout.contains("already done earlier were not sent again"))
-        let delivered = await deliveries(sandbox)
+        let delivered = await sandbox.deliveries()
         #expect(delivered.count == 60 && delivered.values.allSatisfy { $0 == 1 })
     }
 
@@ -255,7 +238,7 @@ struct RunTests {
     func resumeRefusals() async throws {
         let sandbox = try await TestSandbox.start()
         defer { Task { await sandbox.stop() } }
-        let work = try await prepared(sandbox, rows: 3)
+        let work = try await Workspace.prepared(sandbox, rows: 3)
         #expect(try await work.salvo("run", "promo", "--data", work.folder + "/rows.csv").status == 0)
         try "phone,code\n+71,1\n".write(toFile: work.folder + "/rows.csv", atomically: true, encoding: .utf8)
         let changed = try await work.salvo("run", "--resume", "1")

@@ -17,6 +17,11 @@ struct TestSandbox {
 
     var url: String { server.url }
 
+    /// Deliveries per recipient, duplicates (answered by Request-ID de-duplication) not counted.
+    func deliveries() async -> [String: Int] {
+        await records().filter(\.delivered).reduce(into: [:]) { $0[$1.recipient ?? "", default: 0] += 1 }
+    }
+
     func records() async -> [SandboxRecord] { await server.records() }
 
     func stop() async { await server.stop() }
@@ -35,6 +40,22 @@ extension Workspace {
     func addRequest(_ name: String, _ flags: String...) async throws {
         let add = try await run(["request", "add", name] + flags)
         #expect(add.status == 0, "\(add)")
+    }
+
+    /// A workspace with environment `sb` on `sandbox` (guard off) and request `promo` (phone and code from
+    /// the data), and with `rows`, a `rows.csv` of that many distinct phones.
+    static func prepared(_ sandbox: TestSandbox, rows: Int? = nil, prefix: String = "+7") async throws -> Workspace {
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url, extra: ["--guard", "0"])
+        try await work.addRequest("promo", "--trigger", "1", "--phone", "{{phone}}", "--content", "code={{code}}")
+        if let rows {
+            var csv = "phone,code\n"
+            for index in 0..<rows {
+                csv += "\(prefix)\(String(format: "%010d", index)),\(String(format: "%03d", index))\n"
+            }
+            try csv.write(toFile: work.folder + "/rows.csv", atomically: true, encoding: .utf8)
+        }
+        return work
     }
 
     /// `history --json` as objects.

@@ -77,7 +77,7 @@ struct DataReaderTests {
 
     @Test("random input (fixed seed, printed): never a crash, always rows or a DataFileError")
     func randomInput() throws {
-        var generator = SplitMix(seed: 20_261_129)
+        var generator = SplitMix64(seed: 20_261_129)
         let alphabet = Array("ab,\"\n\r 7+é".utf8) + [0xFF, 0x00]
         for round in 0..<2_000 {
             let length = Int(generator.next() % 64)
@@ -99,18 +99,5 @@ struct DataReaderTests {
                 }
             }
         }
-    }
-}
-
-/// SplitMix64, for reproducible random input.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -46,4 +46,42 @@ struct TemplateTests {
         #expect(partial.unresolved == ["phone", "a", "b"])
         #expect(partial.value["phone"] == "{{phone}}")
     }
+
+    @Test("random templates (fixed seed, printed): segments or a TemplateError, and rendering agrees with them")
+    func randomTemplates() throws {
+        let seed: UInt64 = 20_261_130
+        var generator = SplitMix64(seed: seed)
+        let pieces = [
+            "{", "}", "{{", "}}", "a", "b1", "_", ".", "-", " ", "7", "é", "👋", "\\", "\"", "\n", "\u{0}", "x{{y}}z",
+        ]
+        for round in 0..<5_000 {
+            let count = Int(generator.next() % 24)
+            let text = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            let segments: [Template.Segment]
+            do {
+                segments = try Template.segments(of: text)
+            } catch {
+                #expect(text.contains("{{"), "seed \(seed) round \(round): only a {{ can be malformed: \(text)")
+                continue
+            }
+            if !text.contains("{{") {
+                #expect(segments == (text.isEmpty ? [] : [.text(text)]), "seed \(seed) round \(round): \(text)")
+            }
+            let expected = segments.map { segment -> String in
+                switch segment {
+                case .text(let part): part
+                case .variable(let name):
+                    Template.isVariableName(name) ? "<\(name)>" : "invalid"
+                }
+            }.joined()
+            #expect(!expected.contains("invalid"), "seed \(seed) round \(round): a variable with a bad name")
+            let body = JSONValue.object([.init("field", .string(text))])
+            let rendered = try Template.render(body) { "<\($0)>" }
+            #expect(rendered["field"] == .string(expected), "seed \(seed) round \(round): \(text)")
+            let names = try Template.variables(in: body)
+            #expect(Set(names) == Set(segments.compactMap { if case .variable(let name) = $0 { name } else { nil } }))
+            let partial = try Template.renderPartially(body) { _ in nil }
+            #expect(partial.unresolved == names, "seed \(seed) round \(round)")
+        }
+    }
 }

@@ -24,12 +24,15 @@ struct EditorSession {
                 throw CommandError("the editor exited with status \(status); request '\(request.name)' is unchanged")
             }
             let saved = try file.read()
-            if let problem, saved == shown {
+            let edited = Self.strippingComments(saved)
+            // Saved as shown, or with the same request under other comments: the error is not fixed, and an
+            // editor that writes the same thing every time must not keep salvo in this loop.
+            if let problem, saved == shown || edited == text {
                 throw CommandError(
                     "\(problem)\nthe document was saved with this error unfixed; request '\(request.name)' is unchanged"
                 )
             }
-            text = Self.strippingComments(saved)
+            text = edited
             if text.trimmingCharacters(in: .whitespacesAndNewlines)
                 == original.trimmingCharacters(in: .whitespacesAndNewlines)
             {
@@ -103,7 +106,10 @@ struct TemporaryFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CommandError("the edited file \(path) is gone; nothing was changed")
         }
-        return String(decoding: data, as: UTF8.self)
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw CommandError("the edited file is not UTF-8 text; nothing was changed")
+        }
+        return text
     }
 
     func remove() {

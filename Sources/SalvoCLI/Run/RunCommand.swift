@@ -93,7 +93,15 @@ struct RunCommand: AsyncParsableCommand {
             return .success
         }
         let run = try runID ?? store.startRun(runStart(spec, sha256: checked.sha256))
-        if runID != nil { try store.reopenRun(run) }
+        if runID != nil {
+            try store.reopenRun(run)
+            let settled = try store.settleInterruptedAttempts(run: run)
+            if settled > 0 {
+                context.console.note(
+                    "\(settled) attempt(s) left without an answer by a stopped process are recorded as unknown; "
+                        + "they go again with their Request-ID")
+            }
+        }
         let producer = LaunchProducer(spec: spec, service: service, runID: run, resuming: resume != nil)
         return try await RunExecution(store: store, context: context, pace: pace).execute(
             run: run, total: total, environment: spec.environment, settings: settings,

@@ -74,6 +74,11 @@ public struct CSVReader<Source: ByteSource>: DataRowReader {
                 guard let text = String(validating: field, as: UTF8.self) else {
                     throw DataFileError("field \(fields.count + 1) is not valid UTF-8", line: start)
                 }
+                guard !field.contains(0) else {
+                    throw DataFileError(
+                        "field \(fields.count + 1) holds a NUL byte (a UTF-16 or binary file?); save the data as UTF-8 CSV",
+                        line: start)
+                }
                 fields.append(text)
                 field.removeAll(keepingCapacity: true)
                 afterQuote = false
