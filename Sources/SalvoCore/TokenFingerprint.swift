@@ -14,7 +14,7 @@ public struct TokenFingerprinter: Sendable {
     /// `fp:` and the first 12 hex digits of the token's HMAC.
     public func fingerprint(_ token: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: key)
-        return "fp:" + mac.prefix(6).map { String(format: "%02x", $0) }.joined()
+        return "fp:" + SHA256Hex.hex(Array(mac).prefix(6))
     }
 
     /// How a token source is shown to people: the stored token's fingerprint, or the variable it is read from.
@@ -29,6 +29,18 @@ public struct TokenFingerprinter: Sendable {
 /// SHA-256 as lower-case hex, for hash chains and file digests.
 public enum SHA256Hex {
     public static func digest(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(text.utf8)))
+    }
+
+    /// Lower-case hex of `bytes`, without `String(format:)` (this is on the ledger's hot path).
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

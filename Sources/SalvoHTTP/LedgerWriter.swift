@@ -11,6 +11,7 @@ public actor LedgerWriter {
     private var attempts: [(LaunchAttempt, CheckedContinuation<Int64, any Error>)] = []
     private var outcomes: [(attempt: Int64, outcome: LaunchOutcome)] = []
     private var committing = false
+    private var outcomeTimerSet = false
     private var idle: [CheckedContinuation<Void, Never>] = []
     /// The first write failure; once set, every later submission fails with it.
     public private(set) var failure: (any Error)?
@@ -28,11 +29,22 @@ public actor LedgerWriter {
         }
     }
 
-    /// Queues an outcome for the next commit; `flush()` waits for it.
+    /// Queues an outcome for the next commit; `flush()` waits for it. The commit waits up to `outcomeDelay` for
+    /// an attempt to share it with: a sequential run then syncs once per launch, not twice. An outcome not yet
+    /// committed when the process dies leaves its attempt unknown, which a resume settles with its Request-ID.
     public func record(outcome: LaunchOutcome, of attempt: Int64) {
         outcomes.append((attempt, outcome))
-        startCommitting()
+        guard !committing, !outcomeTimerSet else { return }
+        outcomeTimerSet = true
+        Task {
+            try? await Task.sleep(for: Self.outcomeDelay)
+            outcomeTimerSet = false
+            startCommitting()
+        }
     }
+
+    /// How long an outcome waits for company before it is committed alone.
+    static let outcomeDelay = Duration.milliseconds(5)
 
     /// Commits a skipped launch at once.
     public func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) async throws -> Int64 {
@@ -44,6 +56,7 @@ public actor LedgerWriter {
     /// Returns once everything submitted so far is committed (or has failed).
     public func flush() async {
         guard committing || !attempts.isEmpty || !outcomes.isEmpty else { return }
+        startCommitting()
         await withCheckedContinuation { idle.append($0) }
     }
 

@@ -101,16 +101,20 @@ extension Store: LaunchLedger {
 
     /// Appends one ledger row, chained to the last one, inside the caller's write transaction.
     private func appendLedger(_ db: Database, _ columns: [(String, (any DatabaseValueConvertible)?)]) throws -> Int64 {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1"))
         let seq = (last?["seq"] as Int64? ?? 0) + 1
         let previous = last?["hash"] as String? ?? HashChain.genesis
         let values = ([("seq", seq.databaseValue)] + columns.map { ($0.0, $0.1?.databaseValue ?? .null) })
             .map { ($0.0, Self.storable($0.1)) }
         let hash = HashChain.hash(previous: previous, fields: Self.ledgerFields(values))
         let names = values.map(\.0) + ["prev_hash", "hash"]
-        try db.execute(
+        // One statement per row shape (attempt, outcome), prepared once per connection.
+        let insert = try db.cachedStatement(
             sql:
-                "INSERT INTO ledger (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))",
+                "INSERT INTO ledger (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
+        )
+        try insert.execute(
             arguments: StatementArguments(values.map(\.1) + [previous.databaseValue, hash.databaseValue]))
         return seq
     }
@@ -119,7 +123,7 @@ extension Store: LaunchLedger {
     /// value) would be cut off in the row but not in its hash, and `audit verify` would call the row edited.
     /// Such text is stored, and hashed, with U+FFFD in place of each NUL.
     static func storable(_ value: DatabaseValue) -> DatabaseValue {
-        guard case .string(let text) = value.storage, text.contains("\u{0}") else { return value }
+        guard case .string(let text) = value.storage, text.utf8.contains(0) else { return value }
         return text.replacing("\u{0}", with: "\u{FFFD}").databaseValue
     }
 

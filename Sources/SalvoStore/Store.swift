@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SalvoCore
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -18,17 +19,21 @@ public final class Store: Sendable {
     let pool: DatabasePool
     let author: Operator
     let clock: @Sendable () -> Date
+    /// Whether this process wrote to the store; only then does closing it checkpoint the WAL.
+    private let wrote = Mutex(false)
 
     /// How long a write waits for another process's write before giving up with `StoreError.locked`.
     public static let busyTimeout: TimeInterval = 15
 
-    private init(
-        path: String, pool: DatabasePool, fingerprinter: TokenFingerprinter, author: Operator,
-        clock: @escaping @Sendable () -> Date
-    ) {
+    /// A store over an opened and migrated `pool`, with the fingerprint key it holds.
+    private init(path: String, pool: DatabasePool, author: Operator, clock: @escaping @Sendable () -> Date) throws {
+        let key = try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT fingerprint_key FROM store_meta WHERE singleton = 1")
+        }
+        guard let key else { throw StoreError.corrupt(path: path, detail: "store_meta has no fingerprint key") }
         self.path = path
         self.pool = pool
-        self.fingerprinter = fingerprinter
+        self.fingerprinter = TokenFingerprinter(key: key)
         self.author = author
         self.clock = clock
     }
@@ -64,12 +69,7 @@ public final class Store: Sendable {
             // The ledger's "committed before sent" must survive a power loss, not just a crash: FULL syncs the
             // WAL at every commit. GRDB sets NORMAL while opening, so this comes after (FINDINGS.md).
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            let key = try pool.read { db in
-                try Data.fetchOne(db, sql: "SELECT fingerprint_key FROM store_meta WHERE singleton = 1")
-            }
-            guard let key else { throw StoreError.corrupt(path: path, detail: "store_meta has no fingerprint key") }
-            return Store(
-                path: path, pool: pool, fingerprinter: TokenFingerprinter(key: key), author: author, clock: clock)
+            return try Store(path: path, pool: pool, author: author, clock: clock)
         } catch {
             throw translate(error, path: path)
         }
@@ -101,12 +101,7 @@ public final class Store: Sendable {
                     path: path, storeVersion: Migrations.knownVersion + 1, knownVersion: Migrations.knownVersion)
             }
             guard complete else { throw StoreError.readOnly(path: path) }
-            let key = try pool.read { db in
-                try Data.fetchOne(db, sql: "SELECT fingerprint_key FROM store_meta WHERE singleton = 1")
-            }
-            guard let key else { throw StoreError.corrupt(path: path, detail: "store_meta has no fingerprint key") }
-            return Store(
-                path: path, pool: pool, fingerprinter: TokenFingerprinter(key: key), author: author, clock: clock)
+            return try Store(path: path, pool: pool, author: author, clock: clock)
         } catch {
             throw translate(error, path: path)
         }
@@ -119,9 +114,10 @@ public final class Store: Sendable {
 
     /// Copies the WAL into the main file (without waiting on other processes' readers) and closes every
     /// connection. GRDB closes its writer before its read-only readers, and a read-only last connection
-    /// cannot checkpoint, so the checkpoint is asked for here.
+    /// cannot checkpoint, so the checkpoint is asked for here, by a process that wrote (one that only read
+    /// added nothing to the WAL, and skipping it spares a command like `request list` two syncs).
     public func close() {
-        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        if wrote.withLock({ $0 }) { _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) } }
         try? pool.close()
     }
 
@@ -136,6 +132,7 @@ public final class Store: Sendable {
 
     /// Runs `body` in an immediate write transaction, translating database errors. A throw rolls it all back.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        wrote.withLock { $0 = true }
         do {
             return try pool.write(body)
         } catch {
@@ -146,6 +143,7 @@ public final class Store: Sendable {
     /// Runs `body` in an immediate transaction that is committed only when `commit` is true (rolled back
     /// otherwise, as for a dry run), translating database errors.
     func transaction<T>(commit: Bool, _ body: (Database) throws -> T) throws -> T {
+        wrote.withLock { $0 = true }
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SalvoCore
@@ -72,5 +73,17 @@ struct JSONTests {
         #expect(value.setting("a", to: 3).compact == #"{"a":3,"b":2}"#)
         #expect(value.setting("c", to: "x").compact == #"{"a":1,"b":2,"c":"x"}"#)
         #expect(value.removing(["a"]).compact == #"{"b":2}"#)
+    }
+}
+
+@Suite("Fixed-point numbers")
+struct FixedPointTests {
+    @Test("three decimals, rounded, like String(format: \"%.3f\")")
+    func three() {
+        for value in [0, 0.0004, 0.0005, 1, 12.3456, 999.9996, 1234567.891, -2.5, -0.0001] {
+            #expect(FixedPoint.three(value) == String(format: "%.3f", value) || (value == -0.0001), "\(value)")
+        }
+        #expect(FixedPoint.three(-0.0001) == "0.000")
+        #expect(FixedPoint.three(.nan) == "0.000" && FixedPoint.three(.infinity) == "0.000")
     }
 }

@@ -60,7 +60,7 @@ struct MigrationTests {
     func newerStoreRefused() throws {
         let fixture = StoreFixture()
         let store = try fixture.open()
-        try store.pool.write { db in
+        try store.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('0099_from_the_future')")
         }
         store.close()

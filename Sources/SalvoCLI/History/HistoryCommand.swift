@@ -61,7 +61,7 @@ enum HistoryView {
             "recipient_kind": .string(line.identity.recipientKind), "recipient": .string(line.identity.recipient),
             "result": .string(line.result.rawValue), "http_status": line.httpStatus.map { .integer($0) } ?? .null,
             "error_text": line.errorText.map { .string($0) } ?? .null,
-            "duration_ms": line.durationMilliseconds.map { .number(String(format: "%.3f", $0)) } ?? .null,
+            "duration_ms": line.durationMilliseconds.map { .number(FixedPoint.three($0)) } ?? .null,
             "tries": .integer(line.tries), "user": .string(line.by.user), "host": .string(line.by.host),
         ]
     }

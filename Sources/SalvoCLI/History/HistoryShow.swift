@@ -67,7 +67,7 @@ struct HistoryShow: ParsableCommand {
                         "error_text": outcome.errorText.map { .string($0) } ?? .null,
                         "transport_error": outcome.transportError.map { .string($0) } ?? .null,
                         "duplicate": .bool(outcome.duplicate),
-                        "duration_ms": .number(String(format: "%.3f", outcome.durationMilliseconds)),
+                        "duration_ms": .number(FixedPoint.three(outcome.durationMilliseconds)),
                     ])
             } else {
                 json = json.setting("outcome", to: .null)

@@ -120,7 +120,7 @@ struct ExportHistory: ParsableCommand {
                 "http_status": outcome.httpStatus.map { .integer($0) } ?? .null,
                 "response_headers": headers(outcome.headers),
                 "response_body": outcome.body.map { .string($0) } ?? .null,
-                "duration_ms": .number(String(format: "%.3f", outcome.durationMilliseconds)),
+                "duration_ms": .number(FixedPoint.three(outcome.durationMilliseconds)),
                 "error": outcome.errorCode.map { .integer($0) } ?? .null,
                 "error_text": outcome.errorText.map { .string($0) } ?? .null,
                 "transport_error": outcome.transportError.map { .string($0) } ?? .null,
@@ -135,7 +135,7 @@ struct ExportHistory: ParsableCommand {
             "\(entry.id)", entry.at, attempt.by.user, attempt.by.host, attempt.environment, attempt.requestName,
             attempt.identity.trigger ?? "", attempt.identity.recipient, outcome?.result.rawValue ?? "unknown",
             outcome?.httpStatus.map(String.init) ?? "", outcome?.errorText ?? outcome?.transportError ?? "",
-            outcome.map { String(format: "%.3f", $0.durationMilliseconds) } ?? "", attempt.requestID,
+            outcome.map { FixedPoint.three($0.durationMilliseconds) } ?? "", attempt.requestID,
             "\(attempt.runID)", "\(attempt.tryNumber)",
         ]
     }

@@ -17,7 +17,7 @@ enum HistoryHAR {
         func headers(_ list: [PreparedLaunch.Header]) -> JSONValue {
             .array(list.map { ["name": .string($0.name), "value": .string($0.value)] })
         }
-        let duration = outcome.map { JSONValue.number(String(format: "%.3f", $0.durationMilliseconds)) } ?? 0
+        let duration = outcome.map { JSONValue.number(FixedPoint.three($0.durationMilliseconds)) } ?? 0
         let responseBody = outcome?.body ?? ""
         let mimeType =
             outcome?.headers.first { $0.name.lowercased() == "content-type" }?.value ?? "application/json"

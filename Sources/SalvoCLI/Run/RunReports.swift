@@ -41,7 +41,7 @@ final class JSONRunReport: RunReport, @unchecked Sendable {
             "error": outcome.errorCode.map { .integer($0) } ?? .null,
             "error_text": outcome.errorText.map { .string($0) } ?? .null,
             "transport_error": outcome.transportError.map { .string($0) } ?? .null,
-            "duration_ms": .number(String(format: "%.3f", outcome.durationMilliseconds)),
+            "duration_ms": .number(FixedPoint.three(outcome.durationMilliseconds)),
             "duplicate": .bool(outcome.duplicate),
         ]
     }
@@ -70,7 +70,7 @@ final class JUnitRunReport: RunReport, @unchecked Sendable {
             + (attempt.iteration.map { $0 > 1 ? " iteration \($0)" : "" } ?? "")
         var element =
             "    <testcase classname=\"\(Self.escape(attempt.environment)).\(Self.escape(attempt.requestName))\" "
-            + "name=\"\(Self.escape(name))\" time=\"\(String(format: "%.3f", outcome.durationMilliseconds / 1000))\">"
+            + "name=\"\(Self.escape(name))\" time=\"\(FixedPoint.three(outcome.durationMilliseconds / 1000))\">"
         switch outcome.result {
         case .ok: break
         case .skipped:
@@ -93,7 +93,7 @@ final class JUnitRunReport: RunReport, @unchecked Sendable {
         output.write(
             "<testsuites tests=\"\(tests)\" failures=\"\(failures)\" skipped=\"\(skipped)\">\n"
                 + "  <testsuite name=\"salvo run \(run)\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" "
-                + "skipped=\"\(skipped)\" time=\"\(String(format: "%.3f", summary.seconds))\">\n")
+                + "skipped=\"\(skipped)\" time=\"\(FixedPoint.three(summary.seconds))\">\n")
         let reader = try FileBytes(path: path + ".cases")
         while case let chunk = try reader.read(), !chunk.isEmpty { output.write(bytes: chunk) }
         output.write("  </testsuite>\n</testsuites>\n")

@@ -111,11 +111,11 @@ struct RunSummary {
     var json: JSONValue {
         var object: [JSONValue.Member] = LaunchResult.allCases.map { .init($0.rawValue, .integer(counts[$0] ?? 0)) }
         object += [
-            .init("launches", .integer(launches)), .init("seconds", .number(String(format: "%.3f", seconds))),
+            .init("launches", .integer(launches)), .init("seconds", .number(FixedPoint.three(seconds))),
             .init("per_second", .number(String(format: "%.1f", perSecond))),
-            .init("p50_ms", p50.map { .number(String(format: "%.3f", $0)) } ?? .null),
-            .init("p95_ms", p95.map { .number(String(format: "%.3f", $0)) } ?? .null),
-            .init("max_ms", max.map { .number(String(format: "%.3f", $0)) } ?? .null),
+            .init("p50_ms", p50.map { .number(FixedPoint.three($0)) } ?? .null),
+            .init("p95_ms", p95.map { .number(FixedPoint.three($0)) } ?? .null),
+            .init("max_ms", max.map { .number(FixedPoint.three($0)) } ?? .null),
         ]
         return .object(object)
     }

@@ -63,7 +63,7 @@ struct LaunchReportView {
             "error": outcome.errorCode.map { .integer($0) } ?? .null,
             "error_text": outcome.errorText.map { .string($0) } ?? .null,
             "transport_error": outcome.transportError.map { .string($0) } ?? .null,
-            "duration_ms": .number(String(format: "%.3f", outcome.durationMilliseconds)),
+            "duration_ms": .number(FixedPoint.three(outcome.durationMilliseconds)),
             "duplicate": .bool(outcome.duplicate),
             "skipped_because_of": report.guardHit.map { .number(String($0.ledgerID)) } ?? .null,
         ]

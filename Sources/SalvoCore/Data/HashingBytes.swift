@@ -18,6 +18,6 @@ public struct HashingBytes<Source: ByteSource>: ByteSource {
 
     /// The hash of everything read so far, as lower-case hex.
     public var digest: String {
-        hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        SHA256Hex.hex(hasher.finalize())
     }
 }
