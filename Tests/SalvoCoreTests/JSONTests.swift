@@ -87,3 +87,49 @@ struct FixedPointTests {
         #expect(FixedPoint.three(.nan) == "0.000" && FixedPoint.three(.infinity) == "0.000")
     }
 }
+
+@Suite("JSON serialization escapes exactly as before")
+struct JSONEscapeTests {
+    /// The escaping rule, scalar by scalar, as the first serializer wrote it: the ledger's hashes depend on it.
+    static func reference(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            case "\u{00}"..."\u{1F}", "\u{2028}", "\u{2029}", "\u{7F}":
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output + "\""
+    }
+
+    @Test("every control character, quotes, backslashes, U+2028/9, DEL, Cyrillic and emoji; random strings")
+    func escapes() {
+        let special =
+            String(String.UnicodeScalarView((0..<0x20).compactMap(Unicode.Scalar.init)))
+            + "\"\\\u{7F}\u{2028}\u{2029}\u{2027}\u{202A}Привет 👋 é\u{E2}"
+        #expect(JSONValue.string(special).compact == Self.reference(special))
+        var generator = SplitMix64(seed: 2026)
+        let alphabet = Array(special.unicodeScalars) + Array("abc 123".unicodeScalars)
+        for _ in 0..<2_000 {
+            let text = String(
+                String.UnicodeScalarView(
+                    (0..<Int(generator.next() % 30)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                    }))
+            #expect(JSONValue.string(text).compact == Self.reference(text), "\(Array(text.unicodeScalars))")
+        }
+        let nested: JSONValue = ["a": [1, "x\n", ["b": nil]], "": true]
+        #expect(nested.compact == #"{"a":[1,"x\n",{"b":null}],"":true}"#)
+        #expect(
+            nested.pretty
+                == "{\n  \"a\": [\n    1,\n    \"x\\n\",\n    {\n      \"b\": null\n    }\n  ],\n  \"\": true\n}")
+    }
+}
