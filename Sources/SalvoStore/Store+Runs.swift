@@ -37,6 +37,27 @@ extension Store {
         }
     }
 
+    /// Runs (sends, runs, replays) started at or after `since` by OS user `user`, oldest first: who launched
+    /// what, for `audit log`.
+    public func runs(since: String?, user: String?) throws -> [RunInfo] {
+        try read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let since {
+                conditions.append("started_at >= ?")
+                arguments += [since]
+            }
+            if let user {
+                conditions.append("os_user = ?")
+                arguments += [user]
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM runs \(filter) ORDER BY id", arguments: arguments).map {
+                try Self.runInfo(db, $0)
+            }
+        }
+    }
+
     /// The run with this id.
     public func run(id: Int64) throws -> RunInfo {
         try read { db in

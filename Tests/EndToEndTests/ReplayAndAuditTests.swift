@@ -82,6 +82,25 @@ struct ReplayAndAuditTests {
         #expect(await sandbox.records().count == 15)
     }
 
+    @Test("audit log shows who launched what next to who changed what, filtered by --user and --since")
+    func auditLogLaunches() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await sentOnce(sandbox)
+        let entries = try #require(try await work.salvo("audit", "log", "--json").stdout.json() as? [[String: Any]])
+        let launch = try #require(entries.first { $0["entity"] as? String == "run" }, "\(entries)")
+        #expect(launch["action"] as? String == "send" && launch["environment"] as? String == "sb")
+        #expect((launch["counts"] as? [String: Int])?["ok"] == 1)
+        let user = try #require(entries.first?["user"] as? String)
+        #expect(launch["user"] as? String == user, "the same OS user made the changes and the launch")
+        let table = try await work.salvo("audit", "log", "--user", user)
+        #expect(table.stdout.contains("send") && table.stdout.contains("promo to sb: 1 ok (finished)"), "\(table)")
+        let nobody = try await work.salvo("audit", "log", "--user", "nobody-else")
+        #expect(nobody.status == 0 && nobody.stderr.contains("no changes or launches recorded that match"))
+        let later = try await work.salvo("audit", "log", "--since", "2999-01-01")
+        #expect(later.stdout.isEmpty)
+    }
+
     @Test("replay to another environment uses its base URL and token; a removed environment needs --env")
     func replayElsewhere() async throws {
         let sandbox = try await TestSandbox.start()
