@@ -5,6 +5,7 @@ import SalvoStore
 /// `salvo diff ID ID`: two launches side by side.
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Compare two launches: what differs in the request as sent, the response, the status and timing.",
         discussion: """
             Bodies are compared as canonical JSON (keys sorted), line by line:

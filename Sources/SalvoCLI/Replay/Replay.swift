@@ -7,6 +7,7 @@ import SalvoStore
 /// `salvo replay ID`: launch a past launch again, on purpose.
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "replay",
         abstract: "Launch a past launch, or a past run's launches, again: the same bodies, new Request-IDs.",
         discussion: """
             The body is the one recorded for the launch's last attempt, with the

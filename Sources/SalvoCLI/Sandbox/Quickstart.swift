@@ -8,6 +8,7 @@ import SalvoStore
 /// `salvo quickstart`: the whole loop on this machine, against an in-process sandbox.
 struct Quickstart: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "quickstart",
         abstract: "Try the whole loop without a platform account: sandbox, environment, requests, sends, history.",
         discussion: """
             Starts a sandbox in this process, adds (or updates) an environment named

@@ -6,6 +6,7 @@ import SalvoHTTP
 /// `salvo send NAME`: launch one saved request and record it in the ledger.
 struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "send",
         abstract: "Launch one saved request and record what was sent and what came back.",
         discussion: """
             The attempt is committed to the ledger before the request leaves, and the
