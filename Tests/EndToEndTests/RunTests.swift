@@ -112,6 +112,24 @@ struct RunTests {
         #expect((info["counts"] as? [String: Int])?["ok"] == 2_000)
     }
 
+    @Test("a run still going in another process cannot be resumed; once that process is killed, it can")
+    func resumeWhileRunning() async throws {
+        let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 150 }
+        defer { Task { await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox, rows: 30)
+        let (process, _) = try work.spawn(["run", "promo", "--data", work.folder + "/rows.csv", "--quiet"])
+        #expect(await eventually(30) { await sandbox.records().count >= 2 })
+        let second = try await work.salvo("run", "--resume", "1", "--quiet")
+        #expect(second.status == 2, "\(second)")
+        #expect(second.stderr.contains("run 1 is running in another salvo process"), "\(second.stderr)")
+        kill(process.processIdentifier, SIGKILL)
+        await waitForExit(process)
+        let resumed = try await work.salvo("run", "--resume", "1", "--quiet")
+        #expect(resumed.status == 0, "\(resumed)")
+        let delivered = await sandbox.deliveries()
+        #expect(delivered.count == 30 && delivered.values.allSatisfy { $0 == 1 })
+    }
+
     @Test("resets and 5xx with --retries 3: every recipient delivered exactly once, outcomes match the sandbox")
     func faultsWithRetries() async throws {
         let sandbox = try await TestSandbox.start {

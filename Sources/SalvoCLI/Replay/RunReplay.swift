@@ -77,6 +77,8 @@ struct RunReplay {
             selection: ["replay_of_run": .number(String(original)), "launches": .string(selection.rawValue)],
             settings: .object(pace.recorded(timeout: launch.timeout, force: launch.force)))
         let run = try store.startRun(start)
+        let lock = try store.lockRun(run)
+        defer { lock.release() }
         return try await RunExecution(store: store, context: context, pace: pace).execute(
             run: run, total: chosen.count, environment: environment,
             settings: pace.settings(

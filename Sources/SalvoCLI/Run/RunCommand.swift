@@ -93,6 +93,8 @@ struct RunCommand: AsyncParsableCommand {
             return .success
         }
         let run = try runID ?? store.startRun(runStart(spec, sha256: checked.sha256))
+        let lock = try store.lockRun(run)
+        defer { lock.release() }
         if runID != nil {
             try store.reopenRun(run)
             let settled = try store.settleInterruptedAttempts(run: run)

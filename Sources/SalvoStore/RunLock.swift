@@ -1,0 +1,42 @@
+import Foundation
+import SalvoCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Held by the process that is running (or resuming) a run, so a second process cannot resume the same run at
+/// the same time: it would take the first one's launches in flight for interrupted ones. One byte-range lock per
+/// run in a file beside the store (`salvo.db-runs`); the system drops it when the process ends, however it ends.
+public final class RunLock: Sendable {
+    private let descriptor: Int32
+
+    fileprivate init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    /// Lets the run go.
+    public func release() {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+    }
+}
+
+extension Store {
+    /// Locks run `id` for this process, or throws an `InputError` when another process holds it. Where the lock
+    /// file cannot be made (a read-only store), nothing can be written either, and no lock is needed.
+    public func lockRun(_ id: Int64) throws -> RunLock {
+        let descriptor = Glibc.open(path + "-runs", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return RunLock(descriptor: -1) }
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = off_t(id)
+        lock.l_len = 1
+        guard fcntl(descriptor, F_SETLK, &lock) == 0 else {
+            Glibc.close(descriptor)
+            throw InputError(
+                "run \(id) is running in another salvo process; let it finish, or stop it (Ctrl-C), then resume")
+        }
+        return RunLock(descriptor: descriptor)
+    }
+}
