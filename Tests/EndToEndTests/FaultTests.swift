@@ -6,7 +6,9 @@ import Testing
     import Glibc
 #endif
 
-@Suite("Faults: kills, a misbehaving platform, concurrent processes, a full disk, a read-only store")
+/// Serialized: each test loads the machine on its own (many processes, thousands of launches), and together they
+/// starved the timing-sensitive tests of the other suites on two cores.
+@Suite("Faults: kills, a misbehaving platform, concurrent processes, a full disk, a read-only store", .serialized)
 struct FaultTests {
     /// The seeds of the kill rounds: `SALVO_FAULT_SEEDS=3,17` replays chosen ones.
     static let seeds: [UInt64] = {
