@@ -26,8 +26,12 @@ extension Store {
         try transaction(commit: !dryRun) { db in
             var entries: [ImportEntry] = []
             var environmentNames: [String: String] = [:]
-            var takenEnvironments = UniqueNames(taken: try String.fetchAll(db, sql: "SELECT name FROM environments"))
-            var takenRequests = UniqueNames(taken: try String.fetchAll(db, sql: "SELECT name FROM requests"))
+            // Only `rename` hands out new names; the other policies need not read every name in the store.
+            func names(_ table: String) throws -> UniqueNames {
+                UniqueNames(taken: policy == .rename ? try String.fetchAll(db, sql: "SELECT name FROM \(table)") : [])
+            }
+            var takenEnvironments = try names("environments")
+            var takenRequests = try names("requests")
             for imported in bundle.environments {
                 let entry = try importEnvironment(db, imported, policy: policy, names: &takenEnvironments)
                 environmentNames[entry.fileName] = entry.name
