@@ -15,7 +15,8 @@ public struct Salvo: AsyncParsableCommand {
             """,
         version: SalvoVersion.current,
         subcommands: [
-            EnvCommand.self, RequestCommand.self, Send.self, RunCommand.self, RunsCommand.self, HistoryCommand.self,
+            EnvCommand.self, RequestCommand.self, Send.self, RunCommand.self, RunsCommand.self, ReportCommand.self,
+            HistoryCommand.self,
             Replay.self, Diff.self, ExportCommand.self, ImportCommand.self,
             AuditCommand.self, StoreCommand.self,
             SandboxCommand.self, Quickstart.self,

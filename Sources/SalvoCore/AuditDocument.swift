@@ -16,6 +16,7 @@ public enum AuditDocument {
             .init("auth", .string(environment.auth.rawValue)),
             .init("variables", variables(environment.variables)),
             .init("guard", .string(GuardWindow.format(environment.guardSeconds))),
+            .init("guard_rule", .string(environment.guardRule.rawValue)),
             .init("insecure", .bool(environment.insecure)),
             .init("trailing_slash", .bool(environment.trailingSlash)),
         ])

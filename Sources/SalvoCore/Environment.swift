@@ -14,11 +14,15 @@ public struct Environment: Equatable, Sendable {
     public var insecure: Bool
     /// Send method URLs with a trailing slash, the developer reference's form.
     public var trailingSlash: Bool
+    /// Which launches the guard calls identical.
+    public var guardRule: GuardRule
+    /// The store's identity of this environment, kept through renames; nil until it is saved.
+    public var uid: String?
 
     public init(
         name: String, baseURL: String, token: TokenSource, auth: AuthPlacement = .body,
         variables: [String: String] = [:], guardSeconds: Int = GuardWindow.defaultSeconds, insecure: Bool = false,
-        trailingSlash: Bool = false
+        trailingSlash: Bool = false, guardRule: GuardRule = .content, uid: String? = nil
     ) {
         self.name = name
         self.baseURL = baseURL
@@ -28,6 +32,8 @@ public struct Environment: Equatable, Sendable {
         self.guardSeconds = guardSeconds
         self.insecure = insecure
         self.trailingSlash = trailingSlash
+        self.guardRule = guardRule
+        self.uid = uid
     }
 
     /// Throws unless every field follows its rule.

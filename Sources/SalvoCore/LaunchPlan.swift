@@ -36,6 +36,8 @@ public struct LaunchPlan: Sendable {
             token: token, mask: mask)
         plan.attempt.headers = recorded.headers.map { .init(name: $0.name, value: plan.masking($0.value)) }
         plan.attempt.body = plan.masking(recorded.body.compact)
+        plan.attempt.environmentUID = environment.uid
+        plan.attempt.requestUID = request.uid
         return plan
     }
 
@@ -101,6 +103,7 @@ extension LaunchPlan {
         plan.attempt.runID = runID
         plan.attempt.replayOf = replayOf
         plan.attempt.environment = environment.name
+        plan.attempt.environmentUID = environment.uid
         plan.attempt.baseURL = environment.baseURL
         plan.attempt.dataRow = nil
         plan.attempt.iteration = nil

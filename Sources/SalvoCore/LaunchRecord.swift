@@ -33,10 +33,19 @@ public struct LaunchAttempt: Equatable, Sendable {
     public var ordinal: Int?
     /// The ledger entry this launch deliberately replays.
     public var replayOf: Int64?
+    /// The store's identities of the environment and the request, kept through renames (nil on attempts
+    /// recorded before they existed).
+    public var environmentUID: String?
+    public var requestUID: String?
     /// Headers as sent, the token masked.
     public var headers: [PreparedLaunch.Header]
     /// The body exactly as sent, the token masked.
-    public var body: String
+    public var body: String {
+        didSet { contentKey = Self.contentKey(method: method, body: body) }
+    }
+    /// What makes launches identical under the guard's `content` rule: the SHA-256 of the method and the
+    /// body, every token mask made alike (so a rotated token does not make a launch new).
+    public private(set) var contentKey: String
     public var tokenFingerprint: String
     public var by: Operator
 
@@ -60,8 +69,34 @@ public struct LaunchAttempt: Equatable, Sendable {
         self.replayOf = replayOf
         self.headers = headers
         self.body = body
+        self.contentKey = Self.contentKey(method: method, body: body)
         self.tokenFingerprint = tokenFingerprint
         self.by = by
+    }
+}
+
+extension LaunchAttempt {
+    /// The content key of a launch of `method` with the (masked) `body`.
+    public static func contentKey(method: String, body: String) -> String {
+        SHA256Hex.digest(method + "\n" + withMasksAlike(body))
+    }
+
+    /// `text` with every `<token fp:...>` mask written `<token>`.
+    static func withMasksAlike(_ text: String) -> String {
+        let opening = "<token fp:"
+        guard text.contains(opening) else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let start = rest.firstRange(of: opening) {
+            result += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: ">") else {
+                rest = rest[start.lowerBound...]
+                break
+            }
+            result += "<token>"
+            rest = rest[rest.index(after: end)...]
+        }
+        return result + rest
     }
 }
 
@@ -99,17 +134,6 @@ public struct LaunchOutcome: Equatable, Sendable {
     }
 }
 
-/// An earlier successful launch that makes the guard skip a new one.
-public struct GuardHit: Equatable, Sendable {
-    public var ledgerID: Int64
-    public var at: String
-
-    public init(ledgerID: Int64, at: String) {
-        self.ledgerID = ledgerID
-        self.at = at
-    }
-}
-
 /// Where launches are recorded. The store implements it; the launcher and the run engine only see this.
 public protocol LaunchLedger: Sendable {
     /// Commits outcomes of earlier attempts, then new attempts, in one transaction, and returns the attempts'
@@ -117,6 +141,6 @@ public protocol LaunchLedger: Sendable {
     func record(outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt]) throws -> [Int64]
     /// Commits a launch that was not sent (the guard skipped it) with its outcome, in one transaction.
     func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) throws -> Int64
-    /// The newest ok launch with the same environment, method and identity at or after `since`.
-    func lastSuccess(environment: String, method: String, identity: LaunchIdentity, since: String) throws -> GuardHit?
+    /// The newest ok launch identical to `attempt` under `guard`'s rule, successful at or after its start.
+    func lastSuccess(like attempt: LaunchAttempt, guard: DuplicateGuard) throws -> GuardHit?
 }

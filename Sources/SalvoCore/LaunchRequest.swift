@@ -23,10 +23,12 @@ public struct LaunchRequest: Equatable, Sendable {
     public var environment: String?
     /// The JSON body as a template, without the token (the environment adds it at send time).
     public var body: JSONValue
+    /// The store's identity of this request, kept through renames; nil until it is saved.
+    public var uid: String?
 
     public init(
         name: String, kind: Kind, method: String, folder: String = "", tags: [String] = [],
-        environment: String? = nil, body: JSONValue
+        environment: String? = nil, body: JSONValue, uid: String? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -35,6 +37,7 @@ public struct LaunchRequest: Equatable, Sendable {
         self.tags = Array(Set(tags)).sorted()
         self.environment = environment
         self.body = body
+        self.uid = uid
     }
 
     /// Throws unless the request can be saved: valid names, method, body and templates.

@@ -15,6 +15,8 @@ public actor LedgerWriter {
     private var idle: [CheckedContinuation<Void, Never>] = []
     /// The first write failure; once set, every later submission fails with it.
     public private(set) var failure: (any Error)?
+    /// How many batches have been committed; batches are numbered from 1 in commit order.
+    public private(set) var committedBatches = 0
 
     public init(ledger: any LaunchLedger) {
         self.ledger = ledger
@@ -32,15 +34,20 @@ public actor LedgerWriter {
     /// Queues an outcome for the next commit; `flush()` waits for it. The commit waits up to `outcomeDelay` for
     /// an attempt to share it with: a sequential run then syncs once per launch, not twice. An outcome not yet
     /// committed when the process dies leaves its attempt unknown, which a resume settles with its Request-ID.
-    public func record(outcome: LaunchOutcome, of attempt: Int64) {
+    /// Returns the number of the batch that will commit it.
+    @discardableResult
+    public func record(outcome: LaunchOutcome, of attempt: Int64) -> Int {
         outcomes.append((attempt, outcome))
-        guard !committing, !outcomeTimerSet else { return }
+        // While a batch commits, what is queued now goes in the one after it.
+        let batch = committedBatches + (committing ? 2 : 1)
+        guard !committing, !outcomeTimerSet else { return batch }
         outcomeTimerSet = true
         Task {
             try? await Task.sleep(for: Self.outcomeDelay)
             outcomeTimerSet = false
             startCommitting()
         }
+        return batch
     }
 
     /// How long an outcome waits for company before it is committed alone.
@@ -77,6 +84,7 @@ public actor LedgerWriter {
             do {
                 guard failure == nil else { throw failure! }
                 let ids = try await onWriterThread { try ledger.record(outcomes: done, attempts: pending) }
+                committedBatches += 1
                 for ((_, continuation), id) in zip(batch, ids) { continuation.resume(returning: id) }
             } catch {
                 failure = failure ?? error

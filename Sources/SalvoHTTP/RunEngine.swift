@@ -14,12 +14,9 @@ public struct RunSettings: Sendable {
     public var retry: RetryPolicy
     /// Stop dispatching at the first launch that does not end ok (or skipped).
     public var bail: Bool
-    /// Launches identical to one that succeeded at or after this time are skipped; nil turns the guard off.
-    public var guardSince: String?
 
     public init(
-        concurrency: Int, rate: Double?, delay: Duration?, timeout: Duration, retry: RetryPolicy, bail: Bool,
-        guardSince: String?
+        concurrency: Int, rate: Double?, delay: Duration?, timeout: Duration, retry: RetryPolicy, bail: Bool
     ) {
         self.concurrency = concurrency
         self.rate = rate
@@ -27,7 +24,15 @@ public struct RunSettings: Sendable {
         self.timeout = timeout
         self.retry = retry
         self.bail = bail
-        self.guardSince = guardSince
+    }
+
+    /// The settings a run was recorded with.
+    public init(_ record: RunRecord) {
+        self.init(
+            concurrency: record.concurrency, rate: record.rate,
+            delay: record.delayMilliseconds.map { .milliseconds($0) },
+            timeout: .microseconds(Int64((record.timeoutSeconds * 1_000_000).rounded())),
+            retry: RetryPolicy(retries: record.retries), bail: record.bail)
     }
 }
 
@@ -36,10 +41,16 @@ public struct RunLaunch: Sendable {
     public var plan: LaunchPlan
     /// A resumed launch keeps its Request-ID and skips the guard (its own first attempt may have succeeded).
     public var resumed: Bool
+    /// The duplicate guard of its environment, over the ledger and the run's own launches; nil when off.
+    public var duplicateGuard: DuplicateGuard?
+    /// Where it goes (the client follows its base URL and TLS setting).
+    public var environment: Environment
 
-    public init(plan: LaunchPlan, resumed: Bool) {
+    public init(plan: LaunchPlan, resumed: Bool, duplicateGuard: DuplicateGuard?, environment: Environment) {
         self.plan = plan
         self.resumed = resumed
+        self.duplicateGuard = duplicateGuard
+        self.environment = environment
     }
 }
 
@@ -49,6 +60,8 @@ public struct FinishedLaunch: Sendable {
     public var id: Int64
     public var attempt: LaunchAttempt
     public var outcome: LaunchOutcome
+    /// The earlier launch that made the guard skip this one.
+    public var guardHit: GuardHit?
 }
 
 /// Told about every launch as it ends.
@@ -71,16 +84,18 @@ public enum RunStop: Sendable, Equatable {
 /// Dispatches a run's launches with bounded concurrency, an even rate, retries with the same Request-ID, the
 /// duplicate guard, and group-committed ledger writes (every attempt durable before its bytes leave).
 public final class RunEngine: Sendable {
-    private let client: AltcraftClient
+    private let clients: AltcraftClients
     private let ledger: any LaunchLedger
     private let writer: LedgerWriter
     private let settings: RunSettings
     private let observer: any RunObserver
     private let limiter: RateLimiter?
+    private let gates = LaunchGates()
     private let stop = Mutex<RunStop?>(nil)
 
-    public init(client: AltcraftClient, ledger: any LaunchLedger, settings: RunSettings, observer: any RunObserver) {
-        self.client = client
+    /// An engine that sends through `clients` (made as launches need them; the caller shuts them down).
+    public init(clients: AltcraftClients, ledger: any LaunchLedger, settings: RunSettings, observer: any RunObserver) {
+        self.clients = clients
         self.ledger = ledger
         writer = LedgerWriter(ledger: ledger)
         self.settings = settings
@@ -116,7 +131,12 @@ public final class RunEngine: Sendable {
                 }
                 if let limiter { await limiter.wait() }
                 guard stopped == nil else { break }
-                group.addTask { await self.perform(launch) }
+                var chain: (previous: Gate?, own: Gate)?
+                if let check = launch.duplicateGuard {
+                    gates.forget(committedBatches: await writer.committedBatches)
+                    chain = gates.enter(check.key(of: launch.plan.attempt))
+                }
+                group.addTask { await self.perform(launch, after: chain?.previous, gate: chain?.own) }
                 inFlight += 1
             }
             await group.waitForAll()
@@ -129,22 +149,45 @@ public final class RunEngine: Sendable {
         return stopped ?? .completed
     }
 
-    private func perform(_ launch: RunLaunch) async {
+    private func fail(_ reason: String) {
+        stop.withLock { $0 = $0 ?? .ledgerFailed(reason) }
+    }
+
+    /// Performs one launch: the guard (the identical launch of this run dispatched before it, then the ledger),
+    /// then tries until one is final. `gate` is opened with what came of it whatever happens.
+    private func perform(_ launch: RunLaunch, after previous: Gate?, gate: Gate?) async {
+        var settled = Gate.Outcome(hit: nil, batch: 0)
+        defer { if let gate { gates.open(gate, settled) } }
         var plan = launch.plan
-        if let guardSince = settings.guardSince, !launch.resumed,
-            let hit = try? ledger.lastSuccess(
-                environment: plan.attempt.environment, method: plan.attempt.method, identity: plan.attempt.identity,
-                since: guardSince)
-        {
-            let outcome = LaunchOutcome(
-                result: .skipped, transportError: "an identical launch #\(hit.ledgerID) succeeded at \(hit.at)")
-            do {
-                let id = try await writer.recordSkipped(plan.attempt, outcome: outcome)
-                await observer.finished(FinishedLaunch(id: id, attempt: plan.attempt, outcome: outcome))
-            } catch {
-                stop.withLock { $0 = $0 ?? .ledgerFailed(error.localizedDescription) }
+        if let check = launch.duplicateGuard, !launch.resumed {
+            var hit: GuardHit?
+            if let previous {
+                let earlier = await previous.outcome()
+                // Waiting is not being in flight: a stopped run sends nothing more.
+                guard stopped == nil else { return }
+                hit = earlier.hit
+                settled.batch = earlier.batch
             }
-            return
+            if hit == nil {
+                do {
+                    hit = try ledger.lastSuccess(like: plan.attempt, guard: check)
+                } catch {
+                    fail("the duplicate guard could not read the ledger: \(error.localizedDescription)")
+                    return
+                }
+            }
+            if let hit {
+                let outcome = LaunchOutcome(result: .skipped, transportError: hit.reason)
+                do {
+                    let id = try await writer.recordSkipped(plan.attempt, outcome: outcome)
+                    settled.hit = hit
+                    await observer.finished(
+                        FinishedLaunch(id: id, attempt: plan.attempt, outcome: outcome, guardHit: hit))
+                } catch {
+                    fail(error.localizedDescription)
+                }
+                return
+            }
         }
         // Whether an earlier try (or, for a resumed launch, the interrupted run) may have delivered it.
         var mayHaveLeft = launch.resumed
@@ -153,10 +196,10 @@ public final class RunEngine: Sendable {
             do {
                 id = try await writer.record(plan.attempt)
             } catch {
-                stop.withLock { $0 = $0 ?? .ledgerFailed(error.localizedDescription) }
+                fail(error.localizedDescription)
                 return
             }
-            let exchange = await client.send(
+            let exchange = await clients.client(for: launch.environment).send(
                 url: plan.launch.url, headers: plan.launch.headers, body: plan.bodyText, timeout: settings.timeout)
             var outcome = OutcomeClassifier.outcome(of: exchange, mask: plan.masking)
             let retryable = RetryPolicy.isRetryable(outcome)
@@ -169,11 +212,15 @@ public final class RunEngine: Sendable {
                     "HTTP \(outcome.httpStatus ?? 0) to a retry of a launch an earlier try may have delivered"
             }
             if outcome.result == .unknown { mayHaveLeft = true }
-            await writer.record(outcome: outcome, of: id)
+            let batch = await writer.record(outcome: outcome, of: id)
             if retry {
                 try? await Task.sleep(for: settings.retry.delay(before: plan.attempt.tryNumber + 1, after: outcome))
                 plan.attempt.tryNumber += 1
                 continue
+            }
+            if outcome.result == .ok, let check = launch.duplicateGuard {
+                settled = Gate.Outcome(
+                    hit: GuardHit(ledgerID: id, at: Timestamp.string(from: Date()), rule: check.rule), batch: batch)
             }
             await observer.finished(FinishedLaunch(id: id, attempt: plan.attempt, outcome: outcome))
             if settings.bail, outcome.result != .ok, outcome.result != .skipped {

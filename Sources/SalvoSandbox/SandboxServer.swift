@@ -27,7 +27,22 @@ public final class SandboxServer: Sendable {
 
     /// Starts the sandbox in this process and returns once it listens. `stop()` ends it.
     public static func start(_ configuration: SandboxConfiguration) async throws -> SandboxServer {
-        let state = SandboxState(seed: configuration.seed)
+        try await start(configuration, state: SandboxState(seed: configuration.seed))
+    }
+
+    /// Stops this sandbox and starts it again on the same port with `change` applied to its configuration,
+    /// keeping what it received and the Request-IDs it knows: the platform misbehaving differently.
+    public func restarted(_ change: (inout SandboxConfiguration) -> Void) async throws -> SandboxServer {
+        await stop()
+        var configuration = configuration
+        configuration.port = port
+        change(&configuration)
+        return try await Self.start(configuration, state: state)
+    }
+
+    private static func start(_ configuration: SandboxConfiguration, state: SandboxState) async throws
+        -> SandboxServer
+    {
         let (ports, portSink) = AsyncStream<Int?>.makeStream()
         let application = makeApplication(configuration, state: state) { port in portSink.yield(port) }
         let task = Task {

@@ -16,6 +16,14 @@ extension Store {
 
     /// Adds a new environment. The first one becomes the default; returns whether this one did.
     @discardableResult
+    /// The environment with identity `uid` whatever its name now, or nil when it was removed.
+    public func environment(uid: String) throws -> Environment? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM environments WHERE uid = ?", arguments: [uid])
+                .map(Self.environment(from:))
+        }
+    }
+
     public func addEnvironment(_ environment: Environment) throws -> Bool {
         try environment.validate()
         return try write { db in try insertEnvironment(db, environment) }
@@ -30,13 +38,14 @@ extension Store {
         try db.execute(
             sql: """
                 INSERT INTO environments (name, base_url, token, token_env, auth, variables, guard_seconds,
-                    insecure, trailing_slash, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    insecure, trailing_slash, created_at, updated_at, uid, guard_rule)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 environment.name, environment.baseURL, token, tokenVariable, environment.auth.rawValue,
                 AuditDocument.variables(environment.variables).compact, environment.guardSeconds,
-                environment.insecure, environment.trailingSlash, now, now,
+                environment.insecure, environment.trailingSlash, now, now, Self.newUID(),
+                environment.guardRule.rawValue,
             ])
         try appendAudit(db, .create, .environment, name: environment.name, before: nil, after: document(environment))
         guard try Self.defaultEnvironmentName(db) == nil else { return false }
@@ -61,19 +70,20 @@ extension Store {
         var after = before
         try change(&after)
         after.name = before.name
+        after.uid = before.uid
         try after.validate()
         guard after != before else { return nil }
         let (token, tokenVariable) = Self.columns(for: after.token)
         try db.execute(
             sql: """
                 UPDATE environments SET base_url = ?, token = ?, token_env = ?, auth = ?, variables = ?,
-                    guard_seconds = ?, insecure = ?, trailing_slash = ?, updated_at = ?
+                    guard_seconds = ?, insecure = ?, trailing_slash = ?, guard_rule = ?, updated_at = ?
                 WHERE name = ?
                 """,
             arguments: [
                 after.baseURL, token, tokenVariable, after.auth.rawValue,
                 AuditDocument.variables(after.variables).compact, after.guardSeconds, after.insecure,
-                after.trailingSlash, now, name,
+                after.trailingSlash, after.guardRule.rawValue, now, name,
             ])
         try appendAudit(db, .edit, .environment, name: name, before: document(before), after: document(after))
         return after
@@ -188,6 +198,7 @@ extension Store {
         return Environment(
             name: row["name"], baseURL: row["base_url"], token: token,
             auth: AuthPlacement(rawValue: row["auth"]) ?? .body, variables: variables,
-            guardSeconds: row["guard_seconds"], insecure: row["insecure"], trailingSlash: row["trailing_slash"])
+            guardSeconds: row["guard_seconds"], insecure: row["insecure"], trailingSlash: row["trailing_slash"],
+            guardRule: GuardRule(rawValue: row["guard_rule"]) ?? .content, uid: row["uid"])
     }
 }

@@ -15,7 +15,7 @@ extension Store {
     /// first, reading the ledger with a cursor so memory stays flat however large it is.
     public func forEachAttempt(_ filter: HistoryFilter, _ body: (ExportedAttempt) throws -> Void) throws {
         try read { db in
-            var (conditions, arguments) = filter.conditions
+            var (conditions, arguments) = try filter.conditions(db)
             arguments += [filter.limit]
             let cursor = try Row.fetchCursor(
                 db,

@@ -62,8 +62,10 @@ public struct LaunchDetail: Sendable {
 }
 
 extension HistoryFilter {
-    /// The filter as SQL conditions on the attempt `a` and its outcome `o`, with their arguments.
-    var conditions: ([String], StatementArguments) {
+    /// The filter as SQL conditions on the attempt `a` and its outcome `o`, with their arguments. A request or
+    /// environment is matched by its identity, so launches made under an earlier name are found (attempts
+    /// recorded before identities existed, by name).
+    func conditions(_ db: Database) throws -> ([String], StatementArguments) {
         var conditions = ["a.kind = 'attempt'"]
         var arguments: StatementArguments = []
         func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
@@ -71,8 +73,16 @@ extension HistoryFilter {
             conditions.append(condition)
             arguments += [value]
         }
-        add("a.request_name = ?", request)
-        add("a.environment = ?", environment)
+        func entity(_ name: String?, table: String, uid column: String, name nameColumn: String) throws {
+            guard let name else { return }
+            guard
+                let uid = try String.fetchOne(db, sql: "SELECT uid FROM \(table) WHERE name = ?", arguments: [name])
+            else { return add("a.\(nameColumn) = ?", name) }
+            conditions.append("(a.\(column) = ? OR (a.\(column) IS NULL AND a.\(nameColumn) = ?))")
+            arguments += [uid, name]
+        }
+        try entity(request, table: "requests", uid: "request_uid", name: "request_name")
+        try entity(environment, table: "environments", uid: "environment_uid", name: "environment")
         add("coalesce(o.result, 'unknown') = ?", result?.rawValue)
         add("a.at >= ?", since)
         add("a.at < ?", until)
@@ -86,7 +96,7 @@ extension Store {
     /// Launches, newest first.
     public func history(_ filter: HistoryFilter) throws -> [HistoryLine] {
         try read { db in
-            var (conditions, arguments) = filter.conditions
+            var (conditions, arguments) = try filter.conditions(db)
             conditions.append("a.try = 1")
             arguments += [filter.limit]
             return try Row.fetchAll(
@@ -157,15 +167,45 @@ extension Store {
             by: Operator(user: row["os_user"], host: row["host"]))
         attempt.iteration = row["iteration"]
         attempt.ordinal = row["ordinal"]
+        attempt.environmentUID = row["environment_uid"]
+        attempt.requestUID = row["request_uid"]
         return attempt
     }
 
-    private static func outcome(from row: Row) throws -> LaunchOutcome {
+    /// Every launch of run `run` in position order: its latest attempt's ledger id, the attempt, and its outcome
+    /// (nil while it has none), for reports rebuilt from the ledger. Streamed, never held in memory.
+    public func forEachLaunch(
+        ofRun run: Int64, _ body: (_ id: Int64, LaunchAttempt, LaunchOutcome?) throws -> Void
+    ) throws {
+        try read { db in
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT la.*, o.seq AS o_seq, o.result AS o_result, o.http_status AS o_http_status,
+                        o.response_headers AS o_response_headers, o.response_body AS o_response_body,
+                        o.duration_ms AS o_duration_ms, o.error_code AS o_error_code, o.error_text AS o_error_text,
+                        o.transport_error AS o_transport_error, o.duplicate AS o_duplicate
+                    FROM ledger a
+                    JOIN ledger la ON la.seq = (
+                        SELECT max(seq) FROM ledger WHERE request_id = a.request_id AND kind = 'attempt')
+                    LEFT JOIN ledger o ON o.attempt_seq = la.seq
+                    WHERE a.run_id = ? AND a.kind = 'attempt' AND a.try = 1
+                    ORDER BY a.ordinal, a.seq
+                    """, arguments: [run])
+            while let row = try rows.next() {
+                let outcome = row["o_seq"] as Int64? == nil ? nil : try Self.outcome(from: row, prefix: "o_")
+                try body(row["seq"], try Self.attempt(from: row), outcome)
+            }
+        }
+    }
+
+    private static func outcome(from row: Row, prefix: String = "") throws -> LaunchOutcome {
         LaunchOutcome(
-            result: LaunchResult(rawValue: row["result"]) ?? .unknown, httpStatus: row["http_status"],
-            headers: try headers(row["response_headers"]), body: row["response_body"],
-            durationMilliseconds: row["duration_ms"] ?? 0, errorCode: row["error_code"], errorText: row["error_text"],
-            transportError: row["transport_error"], duplicate: row["duplicate"] ?? false)
+            result: LaunchResult(rawValue: row[prefix + "result"]) ?? .unknown, httpStatus: row[prefix + "http_status"],
+            headers: try headers(row[prefix + "response_headers"]), body: row[prefix + "response_body"],
+            durationMilliseconds: row[prefix + "duration_ms"] ?? 0, errorCode: row[prefix + "error_code"],
+            errorText: row[prefix + "error_text"], transportError: row[prefix + "transport_error"],
+            duplicate: row[prefix + "duplicate"] ?? false)
     }
 
     static func headers(_ text: String?) throws -> [PreparedLaunch.Header] {

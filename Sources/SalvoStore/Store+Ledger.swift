@@ -22,20 +22,35 @@ extension Store: LaunchLedger {
         }
     }
 
-    public func lastSuccess(environment: String, method: String, identity: LaunchIdentity, since: String) throws
-        -> GuardHit?
-    {
+    public func lastSuccess(like attempt: LaunchAttempt, guard check: DuplicateGuard) throws -> GuardHit? {
         try read { db in
+            // The environment by its identity, and by name for attempts recorded before identities existed.
+            var conditions = [
+                "a.kind = 'attempt'", "a.recipient = ?", "a.trigger_id IS ?", "a.method = ?", "o.result = 'ok'",
+                "o.at >= ?",
+            ]
+            var arguments: StatementArguments = [
+                attempt.identity.recipient, attempt.identity.trigger, attempt.method, check.since,
+            ]
+            if let uid = attempt.environmentUID {
+                conditions.append("(a.environment_uid = ? OR (a.environment_uid IS NULL AND a.environment = ?))")
+                arguments += [uid, attempt.environment]
+            } else {
+                conditions.append("a.environment = ?")
+                arguments += [attempt.environment]
+            }
+            if check.rule == .content {
+                conditions.append("(a.content_key = ? OR (a.content_key IS NULL AND a.request_body = ?))")
+                arguments += [attempt.contentKey, attempt.body]
+            }
             let row = try Row.fetchOne(
                 db,
                 sql: """
                     SELECT a.seq, o.at FROM ledger a JOIN ledger o ON o.attempt_seq = a.seq
-                    WHERE a.kind = 'attempt' AND a.environment = ? AND a.method = ? AND a.recipient = ?
-                        AND a.trigger_id IS ? AND o.result = 'ok' AND o.at >= ?
-                    ORDER BY a.seq DESC LIMIT 1
+                    WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq DESC LIMIT 1
                     """,
-                arguments: [environment, method, identity.recipient, identity.trigger, since])
-            return row.map { GuardHit(ledgerID: $0["seq"], at: $0["at"]) }
+                arguments: arguments)
+            return row.map { GuardHit(ledgerID: $0["seq"], at: $0["at"], rule: check.rule) }
         }
     }
 
@@ -76,7 +91,8 @@ extension Store: LaunchLedger {
                 ("iteration", attempt.iteration), ("ordinal", attempt.ordinal), ("replay_of", attempt.replayOf),
                 ("request_headers", Self.headersJSON(attempt.headers)), ("request_body", attempt.body),
                 ("token_fingerprint", attempt.tokenFingerprint), ("os_user", attempt.by.user),
-                ("host", attempt.by.host),
+                ("host", attempt.by.host), ("environment_uid", attempt.environmentUID),
+                ("request_uid", attempt.requestUID), ("content_key", attempt.contentKey),
             ])
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SalvoCore
 
@@ -32,6 +33,15 @@ extension Store {
     }
 
     /// Adds a new request. Its default environment, if any, must exist.
+    /// The request with identity `uid` whatever its name now, or nil when it was removed.
+    public func request(uid: String) throws -> LaunchRequest? {
+        try read { db in
+            guard let name = try String.fetchOne(db, sql: "SELECT name FROM requests WHERE uid = ?", arguments: [uid])
+            else { return nil }
+            return try Self.fetchRequest(db, named: name)
+        }
+    }
+
     public func addRequest(_ request: LaunchRequest) throws {
         try request.validate()
         try write { db in try insertRequest(db, request) }
@@ -115,12 +125,12 @@ extension Store {
     private func insert(_ db: Database, _ request: LaunchRequest) throws {
         try db.execute(
             sql: """
-                INSERT INTO requests (name, kind, method, folder, body, environment_id, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO requests (name, kind, method, folder, body, environment_id, created_at, updated_at, uid)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 request.name, request.kind.rawValue, request.method, request.folder, request.body.compact,
-                try environmentID(db, for: request), now, now,
+                try environmentID(db, for: request), now, now, Self.newUID(),
             ])
         try saveTags(db, request.tags, requestID: db.lastInsertedRowID)
     }
@@ -162,6 +172,11 @@ extension Store {
         LaunchRequest(
             name: row["name"], kind: LaunchRequest.Kind(rawValue: row["kind"]) ?? .method, method: row["method"],
             folder: row["folder"], tags: tags, environment: row["environment_name"],
-            body: try JSONParser.parse(row["body"]))
+            body: try JSONParser.parse(row["body"]), uid: row["uid"])
+    }
+
+    /// A new identity for an environment or a request: 128 random bits in hex.
+    static func newUID() -> String {
+        UUID().uuidString.lowercased().replacing("-", with: "")
     }
 }

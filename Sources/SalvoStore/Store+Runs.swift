@@ -24,7 +24,9 @@ public enum LaunchState: Sendable {
     /// It ended ok, rejected or skipped: never sent again.
     case final
     /// Its latest attempt has no outcome, or an unknown or not-sent one: send it again, same Request-ID.
-    case unfinished(LaunchAttempt)
+    /// `firstTried` is when its Request-ID was first used, `mayHaveLeft` whether any try may have been delivered
+    /// (not when every try was refused a connection).
+    case unfinished(LaunchAttempt, firstTried: String, mayHaveLeft: Bool)
 }
 
 extension Store {
@@ -103,19 +105,47 @@ extension Store {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT a.*, o.result AS outcome FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
-                    WHERE a.run_id = ? AND a.kind = 'attempt' AND a.ordinal BETWEEN ? AND ?
+                    SELECT a.*, o.result AS outcome,
+                        (SELECT min(f.at) FROM ledger f WHERE f.request_id = a.request_id AND f.kind = 'attempt')
+                            AS first_tried,
+                        EXISTS (
+                            SELECT 1 FROM ledger f LEFT JOIN ledger fo ON fo.attempt_seq = f.seq
+                            WHERE f.request_id = a.request_id AND f.kind = 'attempt'
+                                AND coalesce(fo.result, 'unknown') = 'unknown') AS may_have_left
+                    FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
+                    WHERE a.run_id = ? AND a.kind = 'attempt'
+                        AND (a.ordinal BETWEEN ? AND ?\(ordinals.contains(1) ? " OR a.ordinal IS NULL" : ""))
                     ORDER BY a.seq
                     """, arguments: [run, ordinals.lowerBound, ordinals.upperBound])
             var states: [Int: LaunchState] = [:]
             for row in rows {
                 let result = (row["outcome"] as String?).flatMap(LaunchResult.init(rawValue:))
+                // Sends recorded before launches had positions are runs of one: their launch is position 1.
+                let ordinal = row["ordinal"] as Int? ?? 1
                 switch result {
-                case .ok?, .rejected?, .skipped?: states[row["ordinal"]] = .final
-                default: states[row["ordinal"]] = .unfinished(try Self.attempt(from: row))
+                case .ok?, .rejected?, .skipped?: states[ordinal] = .final
+                default:
+                    states[ordinal] = .unfinished(
+                        try Self.attempt(from: row), firstTried: row["first_tried"], mayHaveLeft: row["may_have_left"])
                 }
             }
             return states
+        }
+    }
+
+    /// How many positions of run `run` have a final outcome (ok, rejected or skipped) on their latest attempt
+    /// (an earlier try's 5xx is not final: the launch was retried).
+    public func finalLaunchCount(run: Int64) throws -> Int {
+        try read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM (
+                        SELECT coalesce(ordinal, 1) AS position, max(seq) AS latest FROM ledger
+                        WHERE run_id = ? AND kind = 'attempt' GROUP BY position) p
+                    JOIN ledger o ON o.attempt_seq = p.latest
+                    WHERE o.result IN ('ok', 'rejected', 'skipped')
+                    """, arguments: [run]) ?? 0
         }
     }
 

@@ -32,7 +32,7 @@ struct EnvironmentCommandTests {
         #expect((environments[0]["token"] as? String)?.hasPrefix("fp:") == true)
         #expect(
             Set(environments[0].keys) == [
-                "name", "base_url", "token", "token_source", "auth", "variables", "guard", "insecure",
+                "name", "base_url", "token", "token_source", "auth", "variables", "guard", "guard_rule", "insecure",
                 "trailing_slash", "default",
             ])
 

@@ -70,11 +70,12 @@ struct ReplayAndAuditTests {
         let parsed = try #require(try String(contentsOfFile: report, encoding: .utf8).json() as? [String: Any])
         #expect((parsed["launches"] as? [Any])?.count == 5)
 
-        let none = try await work.salvo("replay", "--run", "1", "--unknown")
-        #expect(none.status == 0 && none.stdout.contains("nothing to replay"))
+        let none = try await work.salvo("replay", "--run", "1", "--unknown", "--force")
+        #expect(none.status == 0 && none.stdout.contains("nothing to replay"), "\(none)")
         for bad in [
             ["replay", "1", "--run", "1"], ["replay", "1", "--failed"], ["replay"],
             ["replay", "--run", "1", "--failed", "--unknown"], ["replay", "--run", "99"],
+            ["replay", "--run", "1", "--unknown"],
         ] {
             let outcome = try await work.run(bad)
             #expect(outcome.status == 2, "\(bad): \(outcome)")

@@ -17,6 +17,11 @@ struct TestSandbox {
 
     var url: String { server.url }
 
+    /// The same sandbox (port, log, known Request-IDs) misbehaving differently.
+    func restarted(_ change: (inout SandboxConfiguration) -> Void) async throws -> TestSandbox {
+        TestSandbox(server: try await server.restarted(change))
+    }
+
     /// Deliveries per recipient, duplicates (answered by Request-ID de-duplication) not counted.
     func deliveries() async -> [String: Int] {
         await records().filter(\.delivered).reduce(into: [:]) { $0[$1.recipient ?? "", default: 0] += 1 }

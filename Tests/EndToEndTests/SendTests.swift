@@ -139,23 +139,37 @@ struct SendTests {
         #expect(try await work.history().isEmpty)
     }
 
-    @Test("the guard skips an identical launch within its window; --force sends it")
+    @Test("the guard skips an identical launch (same body), sends other content, follows --guard-rule; --force sends")
     func guardWindow() async throws {
         let sandbox = try await TestSandbox.start()
         defer { Task { await sandbox.stop() } }
         let work = try Workspace()
         try await work.addEnvironment("sb", url: sandbox.url)
         try await work.addRequest("welcome", "--trigger", "1", "--email", "a@x.io")
-        try await work.addRequest("welcome-again", "--trigger", "1", "--email", "a@x.io", "--content", "x=y")
+        try await work.addRequest("order", "--trigger", "1", "--email", "a@x.io", "--content", "order={{order}}")
         #expect(try await work.salvo("send", "welcome").status == 0)
-        let skipped = try await work.salvo("send", "welcome-again")
+        #expect(try await work.salvo("send", "order", "--var", "order=123").stdout.hasPrefix("ok"))
+        let other = try await work.salvo("send", "order", "--var", "order=456")
+        #expect(other.status == 0 && other.stdout.hasPrefix("ok"), "other content is another mailing: \(other)")
+        let skipped = try await work.salvo("send", "order", "--var", "order=123")
         #expect(skipped.status == 0)
-        #expect(skipped.stdout.contains("skipped   an identical launch #1 succeeded at"))
-        #expect(await sandbox.records().count == 1)
-        let forced = try await work.salvo("send", "welcome-again", "--force")
+        #expect(
+            skipped.stdout.contains(
+                "skipped   an identical launch (same environment, method and body) #3 succeeded at"),
+            "\(skipped)")
+        #expect(await sandbox.deliveries() == ["a@x.io": 3])
+        #expect(try await work.salvo("env", "edit", "sb", "--guard-rule", "recipient").status == 0)
+        let strict = try await work.salvo("send", "order", "--var", "order=789", "--json")
+        let result = try #require(try strict.stdout.json() as? [String: Any])
+        #expect(result["result"] as? String == "skipped")
+        #expect(result["skipped_because_of"] as? Int == 5, "the newest success to a@x.io: \(strict)")
+        #expect((result["transport_error"] as? String)?.contains("same environment, trigger and recipient") == true)
+        let bad = try await work.salvo("env", "edit", "sb", "--guard-rule", "body")
+        #expect(bad.status == 2 && bad.stderr.contains("content (same method and body)"), "\(bad)")
+        let forced = try await work.salvo("send", "order", "--var", "order=789", "--force")
         #expect(forced.status == 0 && forced.stdout.hasPrefix("ok"))
-        #expect(await sandbox.records().filter(\.delivered).count == 2)
-        #expect(try await work.history("--status", "skipped").count == 1)
+        #expect(await sandbox.deliveries() == ["a@x.io": 4])
+        #expect(try await work.history("--status", "skipped").count == 2)
         #expect(try await work.salvo("env", "edit", "sb", "--guard", "0").status == 0)
         #expect(try await work.salvo("send", "welcome").stdout.hasPrefix("ok"))
     }

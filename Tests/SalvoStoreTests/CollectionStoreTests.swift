@@ -14,7 +14,15 @@ struct CollectionStoreTests {
         defer { store.close() }
         #expect(try store.addEnvironment(.sample("prod")) == true)
         #expect(try store.addEnvironment(.sample("staging")) == false)
-        #expect(try store.environment(named: "prod") == .sample("prod"))
+        let stored = try store.environment(named: "prod")
+        var expected = Environment.sample("prod")
+        expected.uid = stored.uid
+        #expect(stored == expected)
+        #expect(stored.uid?.count == 32)
+        #expect(try store.environment(uid: try #require(stored.uid))?.name == "prod")
+        try store.renameEnvironment("prod", to: "production")
+        #expect(try store.environment(uid: try #require(stored.uid))?.name == "production", "identity kept")
+        try store.renameEnvironment("production", to: "prod")
         #expect(try store.environments().map(\.name) == ["prod", "staging"])
         #expect(try store.defaultEnvironmentName() == "prod")
         try store.useEnvironment(named: "staging")

@@ -24,7 +24,7 @@ struct EnvEdit: ParsableCommand {
     func validate() throws {
         guard fields.isGiven || tokenOptions.isGiven || !unsetVar.isEmpty else {
             throw ValidationError(
-                "nothing to change: give --base-url, --auth, --var, --unset-var, --guard, --[no-]insecure, --[no-]trailing-slash or a token flag"
+                "nothing to change: give --base-url, --auth, --var, --unset-var, --guard, --guard-rule, --[no-]insecure, --[no-]trailing-slash or a token flag"
             )
         }
     }

@@ -23,6 +23,13 @@ struct EnvironmentOptions: ParsableArguments {
             "The duplicate-launch window, e.g. 24h, 30m, 0 to disable (default 24h).", valueName: "duration"))
     var guardWindow: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Which launches the guard calls identical: content (same method and body, the default) or "
+                + "recipient (same trigger and recipient, whatever the content).",
+            valueName: "content|recipient"))
+    var guardRule: String?
+
     @Flag(inversion: .prefixedNo, help: "Accept a certificate that does not verify (self-signed on-premise hosts).")
     var insecure: Bool?
 
@@ -31,7 +38,8 @@ struct EnvironmentOptions: ParsableArguments {
 
     /// Whether any field flag was given.
     var isGiven: Bool {
-        baseURL != nil || auth != nil || !variables.isEmpty || guardWindow != nil || insecure != nil
+        baseURL != nil || auth != nil || !variables.isEmpty || guardWindow != nil || guardRule != nil
+            || insecure != nil
             || trailingSlash != nil
     }
 
@@ -47,6 +55,14 @@ struct EnvironmentOptions: ParsableArguments {
         }
         environment.variables.merge(try FlagParsing.variables(variables)) { _, new in new }
         if let guardWindow { environment.guardSeconds = try GuardWindow.parse(guardWindow) }
+        if let guardRule {
+            guard let rule = GuardRule(rawValue: guardRule) else {
+                throw InputError(
+                    "--guard-rule '\(guardRule)' is not one of: content (same method and body), "
+                        + "recipient (same trigger and recipient)")
+            }
+            environment.guardRule = rule
+        }
         if let insecure { environment.insecure = insecure }
         if let trailingSlash { environment.trailingSlash = trailingSlash }
     }

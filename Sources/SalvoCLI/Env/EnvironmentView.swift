@@ -34,7 +34,12 @@ struct EnvironmentView {
             ("base url", environment.baseURL),
             ("auth", environment.auth == .body ? "body (\"token\" in the JSON body)" : "bearer (Authorization header)"),
             ("token", revealed ?? token),
-            ("guard", environment.guardSeconds == 0 ? "off" : GuardWindow.format(environment.guardSeconds)),
+            (
+                "guard",
+                environment.guardSeconds == 0
+                    ? "off"
+                    : "\(GuardWindow.format(environment.guardSeconds)), identical = \(environment.guardRule.summary)"
+            ),
         ]
         if environment.insecure { lines.append(("tls", "certificate not verified (--insecure)")) }
         if environment.trailingSlash { lines.append(("urls", "with a trailing slash")) }

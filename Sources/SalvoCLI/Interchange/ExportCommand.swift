@@ -10,10 +10,21 @@ struct ExportCommand: ParsableCommand {
 
 /// Where an export goes: stdout, or `--out FILE`.
 struct ExportOutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file")) var out: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write to this file (created or truncated, as a shell's > does) instead of stdout; - is stdout.",
+            valueName: "file"))
+    var out: String?
 
-    func open() throws -> ReportFile {
-        try out.map { try ReportFile(path: $0) } ?? ReportFile()
+    /// Where it goes, checked to be writable (before anything is read).
+    func target() throws -> OutputPath {
+        let path = OutputPath(path: out ?? "-")
+        try path.check(flag: "--out ")
+        return path
+    }
+
+    func open() throws -> OutputFile {
+        try target().open()
     }
 
     /// Writes a whole document, saying on stderr what went to `--out`.
@@ -21,6 +32,6 @@ struct ExportOutputOptions: ParsableArguments {
         let file = try open()
         file.write(text)
         try file.close()
-        if let out { context.console.note("exported \(summary) to \(out)") }
+        if let out, out != "-" { context.console.note("exported \(summary) to \(out)") }
     }
 }

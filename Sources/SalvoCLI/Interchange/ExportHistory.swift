@@ -70,7 +70,7 @@ struct ExportHistory: ParsableCommand {
             case .ndjson, .csv: break
             }
             try file.close()
-            if output.out != nil { context.console.note("exported \(count) attempt(s) to \(output.out!)") }
+            if let out = output.out, out != "-" { context.console.note("exported \(count) attempt(s) to \(out)") }
             if includeSecrets {
                 context.console.warn("the export holds API tokens: keep it out of shared places")
                 if masked > 0 {

@@ -13,10 +13,12 @@ struct Replay: AsyncParsableCommand {
             The body is the one recorded for the launch's last attempt, with the
             current token of its environment (or of --env) in place of the mask.
             The guard applies unless --force. The new entry records what it replays.
-            With --run, the run's launches (all that were sent, or --failed: those
-            not ok, or --unknown) go again as a new run, at the runner's pace.
-            To finish an interrupted run without sending anything twice, use
-            `salvo run --resume RUN` instead: it keeps the Request-IDs.
+            With --run, the run's launches go again as a new run, at the runner's
+            pace: all that had an answer (ok and rejected) and those not sent, or
+            --failed: only rejected and not sent. Unknown launches may have been
+            delivered: `salvo run --resume RUN` re-sends them with their Request-ID,
+            so the platform drops a duplicate; a replay gives them new Request-IDs,
+            so it takes --unknown --force, and the platform may deliver them twice.
 
             Examples:
               salvo replay 42
@@ -29,8 +31,12 @@ struct Replay: AsyncParsableCommand {
     @Argument(help: "The ledger id of the launch to replay (any of its entries).") var id: Int64?
     @Option(name: .customLong("run"), help: ArgumentHelp("Replay the launches of this run.", valueName: "run"))
     var runID: Int64?
-    @Flag(help: "With --run: only the launches not ok (rejected, not sent, unknown).") var failed = false
-    @Flag(help: "With --run: only the launches whose outcome is unknown.") var unknown = false
+    @Flag(help: "With --run: only the launches rejected or not sent.") var failed = false
+    @Flag(
+        help:
+            "With --run and --force: only the launches whose outcome is unknown, with new Request-IDs (they may be delivered twice)."
+    )
+    var unknown = false
     @Option(help: ArgumentHelp("Send it to this environment instead of the original one.", valueName: "name"))
     var env: String?
     @OptionGroup var launch: LaunchOptions
@@ -45,6 +51,12 @@ struct Replay: AsyncParsableCommand {
             throw ValidationError("--failed, --unknown, pace and report flags go with --run")
         }
         guard !(failed && unknown) else { throw ValidationError("give --failed or --unknown, not both") }
+        guard !unknown || launch.force else {
+            throw ValidationError(
+                "--unknown re-sends launches that may have been delivered, with new Request-IDs the platform cannot "
+                    + "match: they may reach their recipients twice. `salvo run --resume RUN` re-sends them safely "
+                    + "with their own Request-IDs; to replay them anyway, add --force")
+        }
     }
 
     func run() async throws {
@@ -82,10 +94,13 @@ struct Replay: AsyncParsableCommand {
                 env ?? recorded.environment, given: env != nil, store: store, original: "launch #\(detail.line.id)")
             let service = LaunchService(store: store, context: context)
             let token = try service.token(of: environment)
+            var record = RunRecord()
+            record.timeoutSeconds = launch.timeout
+            record.force = launch.force
             let start = RunStart(
                 kind: .replay, environment: environment.name,
                 selection: ["replay_of": .number(String(detail.line.id)), "request": .string(recorded.requestName)],
-                settings: ["timeout_seconds": .number(String(launch.timeout)), "force": .bool(launch.force)])
+                settings: record.settings)
             func plan(_ run: Int64) -> LaunchPlan {
                 LaunchPlan.replaying(
                     recorded, replayOf: detail.attempts.last!.id, environment: environment, token: token,
@@ -100,11 +115,8 @@ struct Replay: AsyncParsableCommand {
                 context.console.note("dry run: nothing was sent or recorded")
                 return nil
             }
-            return try await AltcraftClient.using(environment) { client in
-                try await service.launch(
-                    start, environment: environment, force: launch.force, timeout: launch.duration,
-                    client: client, plan: plan)
-            }
+            return try await service.launch(
+                start, settings: RunSettings(record), environment: environment, force: launch.force, plan: plan)
         }
         guard let view else { return }
         context.console.out(output.json ? view.json.pretty : view.text(console: context.console))

@@ -16,7 +16,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Launch many requests, for every row of a data file, paced, retried and resumable.",
         discussion: """
             Order: for each iteration, for each data row, each selected request
-            (named ones in the order given, else by folder then name).
+            (named ones in the order given, else by folder then name). Each request
+            goes to --env, else its own environment, else the default one.
             Every {{name}} is filled from the row, then --var, then the environment;
             the whole data file is checked before anything is sent. Retries (only
             not sent, unknown, 5xx and 429) keep the launch's Request-ID, so the
@@ -25,12 +26,20 @@ struct RunCommand: AsyncParsableCommand {
             `salvo run --resume RUN` finishes the run: launches never attempted are
             sent, unknown ones re-sent with their Request-ID, none sent twice.
 
+            The duplicate guard sees the ledger and the run itself: a launch
+            identical to one that succeeded within the environment's guard window,
+            or to an earlier launch of the same run, is skipped (a later identical
+            launch waits for the earlier one's outcome). Repeats on purpose take
+            --force, or an environment with --guard 0.
+
             Exit codes: 0 all ok or skipped, 1 some rejected, 3 some not sent or
-            unknown (or the run was interrupted), 2 bad input, 4 the store.
+            unknown (or the run was interrupted), 2 bad input, 4 the store. A
+            resume's summary and exit code cover the whole run.
 
             Examples:
               salvo run welcome --data customers.csv --concurrency 8 --rate 50
-              salvo run --folder onboarding --iterations 3 --report junit=out.xml
+              salvo run --folder onboarding --report junit=out.xml
+              salvo run load-test --iterations 3 --force
               salvo run --resume 12
             """
     )
@@ -52,7 +61,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("var"), help: ArgumentHelp("A template variable (repeatable).", valueName: "key=value"))
     var variables: [String] = []
     @Flag(help: "Check every launch and show the first few (token masked); send nothing.") var dryRun = false
-    @Flag(help: "Launch even what the duplicate guard would skip.") var force = false
+    @Flag(
+        help: """
+            Launch even what the duplicate guard would skip. With --resume: also re-send unknown launches first \
+            tried more than 23 h ago, which the platform would deliver again.
+            """)
+    var force = false
     @Option(help: ArgumentHelp("Finish an interrupted run with its original settings.", valueName: "run")) var resume:
         Int64?
 
@@ -64,10 +78,10 @@ struct RunCommand: AsyncParsableCommand {
         if resume != nil {
             let settings =
                 !names.isEmpty || folder != nil || tag != nil || env != nil || data != nil || iterations != 1
-                || pace.changesPace || timeout != 30 || force || !variables.isEmpty || dryRun
+                || pace.changesPace || timeout != 30 || !variables.isEmpty || dryRun
             guard !settings else {
                 throw ValidationError(
-                    "--resume takes the run's original settings; give only --report and --quiet with it")
+                    "--resume takes the run's original settings; give only --report, --quiet and --force with it")
             }
         }
     }
@@ -80,106 +94,119 @@ struct RunCommand: AsyncParsableCommand {
 
     private func execute(store: Store, context: CommandContext) async throws -> ExitStatus {
         let service = RunService(store: store, context: context)
-        let (spec, settings, runID) = try resume.map { try resumed($0, service: service) } ?? fresh(service: service)
-        let checked = try service.validate(spec, samples: dryRun ? 3 : 0)
-        if let runID, let recorded = try store.run(id: runID).dataSHA256, recorded != checked.sha256 {
-            throw InputError(
-                "run \(runID)'s data file \(spec.data?.path ?? "") has changed since it started (SHA-256 differs); "
-                    + "restore it to resume, or start a new run")
-        }
-        let total = checked.rows * spec.requests.count * spec.iterations
+        if let resume { return try await resumeRun(resume, service: service) }
+        let requests = try service.requests(names: names, folder: folder, tag: tag)
+        let spec = RunPlanSpec(
+            targets: try service.targets(for: requests, override: env), variables: try FlagParsing.variables(variables),
+            data: try data.map(DataFile.init), iterations: iterations)
+        var record = spec.record(pace.record(timeout: timeout, force: force), fingerprinter: store.fingerprinter)
+        record.folder = folder
+        record.tag = tag
+        let reports = try pace.reportTargets()
+        let checked = try service.validate(spec, samples: dryRun ? 3 : 0, findDuplicates: dryRun)
+        let total = checked.rows * spec.targets.count * spec.iterations
         if dryRun {
-            printDryRun(checked.samples, total: total, context: context)
+            printDryRun(checked, spec: spec, total: total, context: context)
             return .success
         }
-        let run = try runID ?? store.startRun(runStart(spec, sha256: checked.sha256))
+        let run = try store.startRun(
+            RunStart(
+                kind: .run, environment: spec.targets[0].environment.name, selection: record.selection,
+                settings: record.settings, dataFile: spec.data?.path, dataSHA256: checked.sha256))
         let lock = try store.lockRun(run)
         defer { lock.release() }
-        if runID != nil {
-            try store.reopenRun(run)
-            let settled = try store.settleInterruptedAttempts(run: run)
-            if settled > 0 {
-                context.console.note(
-                    "\(settled) attempt(s) left without an answer by a stopped process are recorded as unknown; "
-                        + "they go again with their Request-ID")
-            }
-        }
-        let producer = LaunchProducer(spec: spec, service: service, runID: run, resuming: resume != nil)
+        let producer = LaunchProducer(
+            spec: spec, service: service, runID: run, resuming: false, unguarded: force)
         return try await RunExecution(store: store, context: context, pace: pace).execute(
-            run: run, total: total, environment: spec.environment, settings: settings,
-            starting: resume == nil
-                ? "run \(run): \(total) launch(es) to \(spec.environment.name)" : "resuming run \(run)",
-            next: producer.next, alreadyFinal: { producer.alreadyFinal })
+            run: run, total: total, settings: RunSettings(record), reports: reports,
+            starting: "run \(run): \(total) launch(es) to \(spec.environmentNames.joined(separator: ", "))",
+            next: producer.next)
     }
 
-    private func fresh(service: RunService) throws -> (RunPlanSpec, RunSettings, Int64?) {
-        let requests = try service.requests(names: names, folder: folder, tag: tag)
-        let environment = try service.environment(for: requests, override: env)
-        let spec = RunPlanSpec(
-            requests: requests, environment: environment,
-            token: try LaunchService(store: service.store, context: service.context).token(of: environment),
-            variables: try FlagParsing.variables(variables), data: try data.map(DataFile.init), iterations: iterations)
-        return (spec, pace.settings(timeout: timeout, force: force, guardSeconds: environment.guardSeconds), nil)
-    }
-
-    private func runStart(_ spec: RunPlanSpec, sha256: String?) -> RunStart {
-        RunStart(
-            kind: .run, environment: spec.environment.name,
-            selection: [
-                "requests": .array(spec.requests.map { .string($0.name) }),
-                "folder": folder.map { .string($0) } ?? .null, "tag": tag.map { .string($0) } ?? .null,
-            ],
-            settings: .object(
-                [
-                    .init("iterations", .integer(iterations)),
-                    .init("variables", AuditDocument.variables(spec.variables)),
-                ]
-                    + pace.recorded(timeout: timeout, force: force)),
-            dataFile: spec.data?.path, dataSHA256: sha256)
-    }
-
-    /// The plan and settings a run was started with, for `--resume`.
-    private func resumed(_ id: Int64, service: RunService) throws -> (RunPlanSpec, RunSettings, Int64?) {
-        let info = try service.store.run(id: id)
-        guard info.kind == "run" || info.kind == "send" else { throw InputError("run \(id) cannot be resumed") }
-        let names =
-            (info.selection["requests"].flatMap { value -> [String]? in
-                guard case .array(let items) = value else { return nil }
-                return items.compactMap(\.stringValue)
-            }) ?? []
-        let requests = try names.map { try service.store.request(named: $0) }
-        let environment = try service.store.environment(named: info.environment)
-        let settings = info.settings
-        func number(_ key: String) -> Double? {
-            if case .number(let text)? = settings[key] { return Double(text) }
-            return nil
+    /// Finishes run `id` with the settings it was started with: positions never attempted are launched, unknown
+    /// ones re-sent with their Request-ID, final ones left alone.
+    private func resumeRun(_ id: Int64, service: RunService) async throws -> ExitStatus {
+        let store = service.store
+        let info = try store.run(id: id)
+        guard info.kind == "run" || info.kind == "send" else {
+            throw InputError(
+                "run \(id) is a \(info.kind); only runs and sends can be resumed (`salvo replay` launches anew)")
         }
-        var variables: [String: String] = [:]
-        for member in settings["variables"]?.members ?? [] { variables[member.key] = member.value.stringValue }
+        let reports = try pace.reportTargets()
+        let record = RunRecord(selection: info.selection, settings: info.settings, environment: info.environment)
+        let spec = try resumedSpec(info, record: record, service: service)
+        let checked = try service.validate(spec, samples: 0)
+        if let recorded = info.dataSHA256, recorded != checked.sha256 {
+            throw InputError(
+                "run \(id)'s data file \(spec.data?.path ?? "") has changed since it started (SHA-256 differs); "
+                    + "restore it to resume, or start a new run")
+        }
+        let total = checked.rows * spec.targets.count * spec.iterations
+        let execution = RunExecution(store: store, context: service.context, pace: pace)
+        let lock = try store.lockRun(id)
+        defer { lock.release() }
+        if try store.finalLaunchCount(run: id) >= total {
+            return try execution.reportFinished(run: id, reports: reports)
+        }
+        try store.reopenRun(id)
+        let settled = try store.settleInterruptedAttempts(run: id)
+        if settled > 0 {
+            service.context.console.note(
+                "\(settled) attempt(s) left without an answer by a stopped process are recorded as unknown; "
+                    + "they go again with their Request-ID")
+        }
+        let producer = LaunchProducer(
+            spec: spec, service: service, runID: id, resuming: true, unguarded: record.force,
+            resendStale: force)
+        return try await execution.execute(
+            run: id, total: total, settings: RunSettings(record), reports: reports, starting: "resuming run \(id)",
+            next: producer.next, resumed: true, alreadyFinal: { producer.alreadyFinal },
+            stale: { producer.staleUnknown })
+    }
+
+    /// What run `info` launches, found again: requests and environments by identity (so renames are followed),
+    /// tokens read now, the data file checked to be still there.
+    private func resumedSpec(_ info: RunInfo, record: RunRecord, service: RunService) throws -> RunPlanSpec {
+        let store = service.store
+        let launches = LaunchService(store: store, context: service.context)
+        let targets = try record.targets.map { target in
+            let request = try target.requestUID.flatMap(store.request(uid:)) ?? store.request(named: target.request)
+            let environment =
+                try target.environmentUID.flatMap(store.environment(uid:))
+                ?? store.environment(named: target.environment)
+            return RunPlanSpec.Target(
+                request: request, environment: environment, token: try launches.token(of: environment))
+        }
         var data: DataFile?
         if let path = info.dataFile {
             guard FileManager.default.fileExists(atPath: path) else {
-                throw InputError("run \(id)'s data file \(path) is gone; restore it to resume")
+                throw InputError("run \(info.id)'s data file \(path) is gone; restore it to resume")
             }
             data = try DataFile(path)
         }
-        let spec = RunPlanSpec(
-            requests: requests, environment: environment,
-            token: try LaunchService(store: service.store, context: service.context).token(of: environment),
-            variables: variables, data: data, iterations: Int(number("iterations") ?? 1))
-        let force = settings["force"] == .bool(true)
-        let resumedSettings = RunSettings(
-            concurrency: Int(number("concurrency") ?? 1), rate: number("rate"),
-            delay: number("delay_ms").map { .milliseconds(Int($0)) },
-            timeout: .milliseconds(Int((number("timeout_seconds") ?? 30) * 1000)),
-            retry: RetryPolicy(retries: Int(number("retries") ?? 0)), bail: settings["bail"] == .bool(true),
-            guardSince: GuardWindow.since(environment.guardSeconds, force: force))
-        return (spec, resumedSettings, id)
+        let variables = RunPlanSpec.unmasking(record.variables, targets: targets, fingerprinter: store.fingerprinter)
+        return RunPlanSpec(targets: targets, variables: variables, data: data, iterations: record.iterations)
     }
 
-    private func printDryRun(_ samples: [PreparedLaunch], total: Int, context: CommandContext) {
+    private func printDryRun(
+        _ checked: RunService.Checked, spec: RunPlanSpec, total: Int, context: CommandContext
+    ) {
         var lines = ["dry run: \(total) launch(es) checked; nothing was sent or recorded"]
-        for launch in samples {
+        let guarded = !force && spec.targets.contains { $0.environment.guardSeconds > 0 }
+        if let duplicates = checked.duplicates, duplicates.repeats > 0 {
+            let shown = duplicates.repeatLines.map(String.init).joined(separator: ", ")
+            lines.append(
+                "\(duplicates.repeats) duplicate launch(es) repeat an earlier one"
+                    + (spec.data == nil
+                        ? "" : " (lines \(shown)\(duplicates.repeats > duplicates.repeatLines.count ? ", ..." : ""))")
+                    + (guarded ? ": the guard skips them (--force sends them)" : ": with the guard off, all are sent"))
+        }
+        if spec.iterations > 1 {
+            lines.append(
+                "--iterations \(spec.iterations) repeats every launch"
+                    + (guarded ? ": the guard skips the repeats (--force sends them)" : ""))
+        }
+        for launch in checked.samples {
             lines +=
                 ["", "POST \(launch.url)"] + launch.headers.map { "\($0.name): \($0.value)" } + [launch.body.compact]
         }

@@ -14,22 +14,28 @@ struct RunExecution {
     let context: CommandContext
     let pace: RunPaceOptions
 
-    /// Runs the launches `next` hands out as run `run`, then prints the summary. `alreadyFinal` counts the
-    /// positions a resume found done.
+    /// Runs the launches `next` hands out as run `run`, then writes `reports` (checked before anything was
+    /// sent) and prints the summary. `alreadyFinal` counts the positions a resume found done, `stale` the unknown
+    /// ones it left for a decision; a resume's summary, reports and exit status cover the whole run.
     func execute(
-        run: Int64, total: Int, environment: Environment, settings: RunSettings, starting: String,
-        next: () throws -> RunLaunch?, alreadyFinal: () -> Int = { 0 }
+        run: Int64, total: Int, settings: RunSettings, reports: [ReportTarget], starting: String,
+        next: () throws -> RunLaunch?, resumed: Bool = false, alreadyFinal: () -> Int = { 0 },
+        stale: () -> Int = { 0 }
     ) async throws -> ExitStatus {
         let console = context.console
         console.note(starting)
-        let reportWriters: [any RunReport] = try pace.reports.map { report in
-            let (kind, file) = try FlagParsing.keyValue(report, flag: "--report")
-            return kind == "json" ? try JSONRunReport(path: file, run: run) : try JUnitRunReport(path: file)
-        }
+        let live = try reports.filter(\.output.isRegularFile).map { try LiveReport($0, run: run) }
         let progress: RunTally.Progress = pace.quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .live : .periodic)
-        let tally = RunTally(total: total, reports: reportWriters, console: console, progress: progress)
-        let client = AltcraftClient(baseURL: environment.baseURL, insecure: environment.insecure)
-        let engine = RunEngine(client: client, ledger: store, settings: settings, observer: tally)
+        let tally = RunTally(total: total, reports: live, console: console, progress: progress)
+        // Reports on disk hold every launch that ended up to about a second ago, whatever happens next.
+        let flusher = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                await tally.flushReports()
+            }
+        }
+        let clients = AltcraftClients()
+        let engine = RunEngine(clients: clients, ledger: store, settings: settings, observer: tally)
         let interrupts = InterruptHandler {
             engine.requestStop()
             console.note("\nstopping: the launches in flight finish and are recorded (Ctrl-C again to leave at once)")
@@ -42,33 +48,83 @@ struct RunExecution {
         do {
             stop = try await engine.run(next)
         } catch {
+            flusher.cancel()
             await tally.stopProgress()
             interrupts.cancel()
-            await client.shutdown()
+            await clients.shutdown()
             try store.finishRun(run, state: .interrupted)
+            for report in live { try? report.close() }
+            _ = write(reports, run: run)
             throw error
         }
+        flusher.cancel()
         await tally.stopProgress()
         interrupts.cancel()
-        await client.shutdown()
+        await clients.shutdown()
         let summary = await tally.summary()
-        for report in reportWriters { try report.finish(run: run, summary: summary) }
-        try store.finishRun(run, state: stop == .completed ? .finished : .interrupted)
-        return report(run: run, stop: stop, summary: summary, skippedAsFinal: alreadyFinal())
+        let complete = stop == .completed && stale() == 0
+        try store.finishRun(run, state: complete ? .finished : .interrupted)
+        for report in live { try? report.close() }
+        let written = write(reports, run: run)
+        // A resume answers for the whole run: every position's latest outcome, from the ledger.
+        let counts = resumed ? try store.run(id: run).counts : summary.counts
+        let status = report(
+            run: run, stop: stop, summary: summary, counts: counts, skippedAsFinal: alreadyFinal(), stale: stale())
+        return written ? status : .store
     }
 
-    private func report(run: Int64, stop: RunStop, summary: RunSummary, skippedAsFinal: Int)
-        -> ExitStatus
-    {
-        let counts = summary.counts
+    /// Prints what a resume that found nothing left to send says about the run, writes its reports, and returns
+    /// its exit status.
+    func reportFinished(run: Int64, reports: [ReportTarget]) throws -> ExitStatus {
+        let counts = try store.run(id: run).counts
+        context.console.note("run \(run) has nothing left to send: every launch has a final outcome")
+        let written = write(reports, run: run)
+        let status = report(run: run, stop: .completed, summary: nil, counts: counts, skippedAsFinal: 0, stale: 0)
+        return written ? status : .store
+    }
+
+    /// Rewrites every report whole from the ledger; says on stderr which could not be written (launches have
+    /// gone out: the run's record stands, and `salvo report` rebuilds the file later). False if one failed.
+    private func write(_ reports: [ReportTarget], run: Int64) -> Bool {
+        var written = true
+        for target in reports {
+            do {
+                try RunReportBuilder(store: store).write(target, run: run)
+            } catch {
+                written = false
+                context.console.error(
+                    "the \(target.kind.rawValue) report could not be written to \(target.output.path): "
+                        + "\((error as? InputError)?.message ?? error.localizedDescription); "
+                        + "`salvo report \(run) --format \(target.kind.rawValue) --out FILE` writes it from the ledger")
+            }
+        }
+        return written
+    }
+
+    private func report(
+        run: Int64, stop: RunStop, summary: RunSummary?, counts: [LaunchResult: Int], skippedAsFinal: Int,
+        stale: Int
+    ) -> ExitStatus {
+        let launches = counts.values.reduce(0, +)
         var lines = [
-            "run \(run) \(stop == .completed ? "finished" : "stopped"): \(summary.launches) launch(es) in "
-                + "\(String(format: "%.1f", summary.seconds)) s (\(String(format: "%.0f", summary.perSecond))/s)",
+            "run \(run) \(stop == .completed ? "finished" : "stopped"): \(launches) launch(es)"
+                + (summary.map { summary in
+                    let pace =
+                        "\(String(format: "%.1f", summary.seconds)) s (\(String(format: "%.0f", summary.perSecond))/s)"
+                    return summary.launches == launches
+                        ? " in \(pace)" : " (\(summary.launches) this time, in \(pace))"
+                } ?? ""),
             "ok \(counts[.ok] ?? 0)  rejected \(counts[.rejected] ?? 0)  not sent \(counts[.notSent] ?? 0)  "
                 + "unknown \(counts[.unknown] ?? 0)  skipped \(counts[.skipped] ?? 0)",
         ]
         if skippedAsFinal > 0 { lines.append("\(skippedAsFinal) launch(es) already done earlier were not sent again") }
-        if let p50 = summary.p50, let p95 = summary.p95, let max = summary.max {
+        if stale > 0 {
+            lines.append(
+                "\(stale) unknown launch(es) were first tried more than 23 h ago: the platform no longer drops a "
+                    + "repeat of their Request-ID, so they were not re-sent. Check them "
+                    + "(salvo history --run \(run) --status unknown); `salvo run --resume \(run) --force` sends them")
+        }
+        if let summary, let p50 = summary.p50, let p95 = summary.p95, let max = summary.max {
             lines.append(String(format: "latency p50 %.1f ms  p95 %.1f ms  max %.1f ms", p50, p95, max))
         }
         switch stop {
@@ -78,7 +134,7 @@ struct RunExecution {
         case .ledgerFailed(let reason): lines.append("stopped: the ledger cannot be written (\(reason))")
         }
         let unfinished = (counts[.unknown] ?? 0) + (counts[.notSent] ?? 0)
-        if unfinished > 0 || stop != .completed {
+        if unfinished > stale || stop != .completed {
             lines.append("finish it: salvo run --resume \(run)")
         }
         if (counts[.rejected] ?? 0) > 0 { lines.append("rejected ones: salvo history --run \(run) --status rejected") }

@@ -13,7 +13,9 @@ struct RunPaceOptions: ParsableArguments {
     @Flag(help: "Stop dispatching at the first launch that does not end ok.") var bail = false
     @Option(
         name: .customLong("report"),
-        help: ArgumentHelp("Write a report: json=FILE or junit=FILE (repeatable).", valueName: "kind=file"))
+        help: ArgumentHelp(
+            "Write a report of the whole run: json=FILE or junit=FILE, - for standard output (repeatable).",
+            valueName: "kind=file"))
     var reports: [String] = []
     @Flag(help: "No progress on stderr.") var quiet = false
 
@@ -25,10 +27,11 @@ struct RunPaceOptions: ParsableArguments {
         if let delay, delay < 0 { throw ValidationError("--delay cannot be negative") }
         guard (0...100).contains(retries) else { throw ValidationError("--retries must be between 0 and 100") }
         for report in reports {
-            guard let (kind, file) = try? FlagParsing.keyValue(report, flag: "--report"),
-                ["json", "junit"].contains(kind),
-                !file.isEmpty
-            else { throw ValidationError("--report '\(report)' must be json=FILE or junit=FILE") }
+            do {
+                _ = try ReportTarget.parse(report)
+            } catch {
+                throw ValidationError((error as? InputError)?.message ?? "\(error)")
+            }
         }
     }
 
@@ -37,20 +40,25 @@ struct RunPaceOptions: ParsableArguments {
         concurrency != 1 || rate != nil || delay != nil || retries != 0 || bail
     }
 
-    func settings(timeout: Double, force: Bool, guardSeconds: Int) -> RunSettings {
-        RunSettings(
-            concurrency: concurrency, rate: rate, delay: delay.map { .milliseconds($0) },
-            timeout: .milliseconds(Int(timeout * 1000)), retry: RetryPolicy(retries: retries), bail: bail,
-            guardSince: GuardWindow.since(guardSeconds, force: force))
+    /// The report targets, each checked to be writable: called before anything is sent.
+    func reportTargets() throws -> [ReportTarget] {
+        try reports.map { report in
+            let target = try ReportTarget.parse(report)
+            try target.output.check(flag: "--report \(target.kind.rawValue)=")
+            return target
+        }
     }
 
-    /// The settings as a run records them, for `--resume`.
-    func recorded(timeout: Double, force: Bool) -> [JSONValue.Member] {
-        [
-            .init("concurrency", .integer(concurrency)), .init("rate", rate.map { .number(String($0)) } ?? .null),
-            .init("delay_ms", delay.map { .integer($0) } ?? .null),
-            .init("timeout_seconds", .number(String(timeout))), .init("retries", .integer(retries)),
-            .init("bail", .bool(bail)), .init("force", .bool(force)),
-        ]
+    /// The run's record with these settings (its targets, variables and iterations are the caller's).
+    func record(timeout: Double, force: Bool) -> RunRecord {
+        var record = RunRecord()
+        record.concurrency = concurrency
+        record.rate = rate
+        record.delayMilliseconds = delay
+        record.timeoutSeconds = timeout
+        record.retries = retries
+        record.bail = bail
+        record.force = force
+        return record
     }
 }

@@ -1,38 +1,138 @@
 import Foundation
 import SalvoCore
 import SalvoHTTP
+import SalvoStore
 
-/// A report file written as the run goes, never held in memory.
-protocol RunReport: Sendable {
-    func add(_ launch: FinishedLaunch)
-    func finish(run: Int64, summary: RunSummary) throws
+/// The kinds of run report.
+enum ReportKind: String, CaseIterable {
+    case json, junit
 }
 
-/// `--report json=FILE`: `{"run": N, "launches": [...one object per launch...], "summary": {...}}`.
-final class JSONRunReport: RunReport, @unchecked Sendable {
-    private let file: ReportFile
+/// Where one report goes: `--report KIND=FILE`, or `salvo report RUN --format KIND --out FILE`.
+struct ReportTarget {
+    var kind: ReportKind
+    var output: OutputPath
+
+    /// Parses `KIND=FILE` (`-` for standard output).
+    static func parse(_ text: String) throws -> ReportTarget {
+        let (kind, file) = try FlagParsing.keyValue(text, flag: "--report")
+        guard let reportKind = ReportKind(rawValue: kind), !file.isEmpty else {
+            throw InputError("--report '\(text)' must be json=FILE or junit=FILE (- for standard output)")
+        }
+        return ReportTarget(kind: reportKind, output: OutputPath(path: file))
+    }
+}
+
+/// A report written as its run goes: every launch that ended is on disk within about a second (whole records
+/// only), so a killed run leaves a report of what it did. Only regular files are written this way; at the end of
+/// the run `RunReportBuilder` rewrites every report whole from the ledger.
+final class LiveReport: @unchecked Sendable {
+    private let kind: ReportKind
+    private let file: OutputFile
     private var first = true
 
-    init(path: String, run: Int64) throws {
-        file = try ReportFile(path: path)
-        file.write("{\"run\":\(run),\"launches\":[\n")
+    init(_ target: ReportTarget, run: Int64) throws {
+        kind = target.kind
+        file = try target.output.open()
+        file.write(RunReportFormat.header(kind, run: run, totals: nil))
+        file.flush()
     }
 
     func add(_ launch: FinishedLaunch) {
-        file.write((first ? "" : ",\n") + Self.json(launch).compact)
+        file.write(
+            RunReportFormat.record(kind, id: launch.id, attempt: launch.attempt, outcome: launch.outcome, first: first))
         first = false
     }
 
-    func finish(run: Int64, summary: RunSummary) throws {
-        file.write("\n],\"summary\":\(summary.json.compact)}\n")
+    /// Hands what is buffered to the system.
+    func flush() { file.flush() }
+
+    func close() throws { try file.close() }
+}
+
+/// Writes a run's reports from the ledger: the whole run, however many times it was resumed.
+struct RunReportBuilder {
+    let store: Store
+
+    func write(_ target: ReportTarget, run: Int64) throws {
+        let info = try store.run(id: run)
+        let file = try target.output.open()
+        let totals = RunReportFormat.Totals(counts: info.counts, seconds: Self.seconds(info))
+        file.write(RunReportFormat.header(target.kind, run: run, totals: totals))
+        var durations: [Double] = []
+        var first = true
+        try store.forEachLaunch(ofRun: run) { id, attempt, outcome in
+            let outcome =
+                outcome
+                ?? LaunchOutcome(result: .unknown, transportError: "no answer was recorded (the run was stopped)")
+            if outcome.result != .skipped { durations.append(outcome.durationMilliseconds) }
+            file.write(RunReportFormat.record(target.kind, id: id, attempt: attempt, outcome: outcome, first: first))
+            first = false
+        }
+        durations.sort()
+        let summary = RunSummary(
+            counts: info.counts, launches: info.counts.values.reduce(0, +), seconds: totals.seconds,
+            p50: RunSummary.percentile(durations, 0.5), p95: RunSummary.percentile(durations, 0.95),
+            max: durations.last)
+        file.write(RunReportFormat.footer(target.kind, summary: summary))
         try file.close()
     }
 
-    static func json(_ launch: FinishedLaunch) -> JSONValue {
-        let attempt = launch.attempt
-        let outcome = launch.outcome
-        return [
-            "id": .number(String(launch.id)), "ordinal": attempt.ordinal.map { .integer($0) } ?? .null,
+    /// From the run's start to its end (or to now, while it runs).
+    private static func seconds(_ info: RunInfo) -> Double {
+        let now = Date()
+        guard let start = try? Timestamp.parse(info.startedAt, now: now) else { return 0 }
+        let end = info.finishedAt.flatMap { try? Timestamp.parse($0, now: now) } ?? now
+        return max(0, end.timeIntervalSince(start))
+    }
+}
+
+/// The report formats. JSON: `{"run": N, "launches": [...one object per launch...], "summary": {...}}`.
+/// JUnit: a testsuite with a testcase per launch and a failure for each launch not ok.
+enum RunReportFormat {
+    /// What a JUnit header counts.
+    struct Totals {
+        var counts: [LaunchResult: Int]
+        var seconds: Double
+    }
+
+    static func header(_ kind: ReportKind, run: Int64, totals: Totals?) -> String {
+        switch kind {
+        case .json:
+            return "{\"run\":\(run),\"launches\":["
+        case .junit:
+            let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            // While the run goes its counts are not known: the rewrite at its end adds them.
+            guard let totals else { return xml + "<testsuites>\n  <testsuite name=\"salvo run \(run)\">\n" }
+            let counts = totals.counts
+            let tests = counts.values.reduce(0, +)
+            let failures = (counts[.rejected] ?? 0) + (counts[.notSent] ?? 0) + (counts[.unknown] ?? 0)
+            let skipped = counts[.skipped] ?? 0
+            return xml + "<testsuites tests=\"\(tests)\" failures=\"\(failures)\" skipped=\"\(skipped)\">\n"
+                + "  <testsuite name=\"salvo run \(run)\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" "
+                + "skipped=\"\(skipped)\" time=\"\(FixedPoint.three(totals.seconds))\">\n"
+        }
+    }
+
+    static func record(
+        _ kind: ReportKind, id: Int64, attempt: LaunchAttempt, outcome: LaunchOutcome, first: Bool
+    ) -> String {
+        switch kind {
+        case .json: (first ? "\n" : ",\n") + json(id: id, attempt: attempt, outcome: outcome).compact
+        case .junit: junit(attempt: attempt, outcome: outcome)
+        }
+    }
+
+    static func footer(_ kind: ReportKind, summary: RunSummary) -> String {
+        switch kind {
+        case .json: "\n],\"summary\":\(summary.json.compact)}\n"
+        case .junit: "  </testsuite>\n</testsuites>\n"
+        }
+    }
+
+    static func json(id: Int64, attempt: LaunchAttempt, outcome: LaunchOutcome) -> JSONValue {
+        [
+            "id": .number(String(id)), "ordinal": attempt.ordinal.map { .integer($0) } ?? .null,
             "iteration": attempt.iteration.map { .integer($0) } ?? .null,
             "row": attempt.dataRow.map { .integer($0) } ?? .null, "request": .string(attempt.requestName),
             "environment": .string(attempt.environment), "recipient": .string(attempt.identity.recipient),
@@ -45,60 +145,25 @@ final class JSONRunReport: RunReport, @unchecked Sendable {
             "duplicate": .bool(outcome.duplicate),
         ]
     }
-}
 
-/// `--report junit=FILE`: a testsuite with a testcase per launch, a failure for each launch not ok. Test cases
-/// go to a side file as they come; the suite's counts are known only at the end, when the two are joined.
-final class JUnitRunReport: RunReport, @unchecked Sendable {
-    private let path: String
-    private let cases: ReportFile
-    private var tests = 0
-    private var failures = 0
-    private var skipped = 0
-
-    init(path: String) throws {
-        self.path = path
-        cases = try ReportFile(path: path + ".cases")
-    }
-
-    func add(_ launch: FinishedLaunch) {
-        let attempt = launch.attempt
-        let outcome = launch.outcome
-        tests += 1
+    static func junit(attempt: LaunchAttempt, outcome: LaunchOutcome) -> String {
         let name =
             attempt.requestName + (attempt.dataRow.map { " row \($0)" } ?? "")
             + (attempt.iteration.map { $0 > 1 ? " iteration \($0)" : "" } ?? "")
         var element =
-            "    <testcase classname=\"\(Self.escape(attempt.environment)).\(Self.escape(attempt.requestName))\" "
-            + "name=\"\(Self.escape(name))\" time=\"\(FixedPoint.three(outcome.durationMilliseconds / 1000))\">"
+            "    <testcase classname=\"\(escape(attempt.environment)).\(escape(attempt.requestName))\" "
+            + "name=\"\(escape(name))\" time=\"\(FixedPoint.three(outcome.durationMilliseconds / 1000))\">"
         switch outcome.result {
         case .ok: break
         case .skipped:
-            skipped += 1
-            element += "<skipped message=\"\(Self.escape(outcome.transportError ?? "skipped"))\"/>"
+            element += "<skipped message=\"\(escape(outcome.transportError ?? "skipped"))\"/>"
         default:
-            failures += 1
             let message = [
                 outcome.httpStatus.map { "HTTP \($0)" }, outcome.errorText ?? outcome.transportError,
             ].compactMap { $0 }.joined(separator: ": ")
-            element += "<failure type=\"\(outcome.result.rawValue)\" message=\"\(Self.escape(message))\"/>"
+            element += "<failure type=\"\(outcome.result.rawValue)\" message=\"\(escape(message))\"/>"
         }
-        cases.write(element + "</testcase>\n")
-    }
-
-    func finish(run: Int64, summary: RunSummary) throws {
-        try cases.close()
-        let output = try ReportFile(path: path)
-        output.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        output.write(
-            "<testsuites tests=\"\(tests)\" failures=\"\(failures)\" skipped=\"\(skipped)\">\n"
-                + "  <testsuite name=\"salvo run \(run)\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" "
-                + "skipped=\"\(skipped)\" time=\"\(FixedPoint.three(summary.seconds))\">\n")
-        let reader = try FileBytes(path: path + ".cases")
-        while case let chunk = try reader.read(), !chunk.isEmpty { output.write(bytes: chunk) }
-        output.write("  </testsuite>\n</testsuites>\n")
-        try output.close()
-        try? FileManager.default.removeItem(atPath: path + ".cases")
+        return element + "</testcase>\n"
     }
 
     static func escape(_ text: String) -> String {
@@ -115,40 +180,5 @@ final class JUnitRunReport: RunReport, @unchecked Sendable {
             }
         }
         return escaped
-    }
-}
-
-/// A file written through a buffer.
-final class ReportFile: @unchecked Sendable {
-    private let handle: FileHandle
-    private var buffer = Data()
-
-    init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else { throw InputError("cannot write \(path): check that its folder exists and is writable") }
-        self.handle = handle
-    }
-
-    /// Writes to standard output.
-    init() {
-        handle = FileHandle.standardOutput
-    }
-
-    func write(_ text: String) { write(bytes: Array(text.utf8)) }
-
-    func write(bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 65_536 { flush() }
-    }
-
-    func close() throws {
-        flush()
-        try handle.close()
-    }
-
-    private func flush() {
-        handle.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -10,7 +10,7 @@ actor RunTally: RunObserver {
     private var seen = 0
     private let started = ContinuousClock.now
     private let total: Int
-    private let reports: [any RunReport]
+    private let reports: [LiveReport]
     private let console: Console
     private let progress: Progress
     private var ticker: Task<Void, Never>?
@@ -23,7 +23,7 @@ actor RunTally: RunObserver {
     /// Latencies kept for the percentiles (reservoir sampling beyond this many launches).
     static let sampleSize = 100_000
 
-    init(total: Int, reports: [any RunReport], console: Console, progress: Progress) {
+    init(total: Int, reports: [LiveReport], console: Console, progress: Progress) {
         self.total = total
         self.reports = reports
         self.console = console
@@ -80,15 +80,17 @@ actor RunTally: RunObserver {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
+    /// Hands the live reports' buffered records to the system.
+    func flushReports() {
+        for report in reports { report.flush() }
+    }
+
     /// The summary of what this invocation launched.
     func summary() -> RunSummary {
         let sorted = latencies.sorted()
-        func percentile(_ p: Double) -> Double? {
-            sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-        }
         return RunSummary(
-            counts: counts, launches: seen, seconds: elapsedSeconds, p50: percentile(0.5), p95: percentile(0.95),
-            max: sorted.last)
+            counts: counts, launches: seen, seconds: elapsedSeconds, p50: RunSummary.percentile(sorted, 0.5),
+            p95: RunSummary.percentile(sorted, 0.95), max: sorted.last)
     }
 
     static func duration(_ seconds: Double) -> String {
@@ -107,6 +109,11 @@ struct RunSummary {
     var max: Double?
 
     var perSecond: Double { seconds > 0 ? Double(launches) / seconds : 0 }
+
+    /// The `p` quantile (0...1) of `sorted`, nearest rank.
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double? {
+        sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
 
     var json: JSONValue {
         var object: [JSONValue.Member] = LaunchResult.allCases.map { .init($0.rawValue, .integer(counts[$0] ?? 0)) }

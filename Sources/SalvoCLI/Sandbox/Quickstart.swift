@@ -91,14 +91,11 @@ struct Quickstart: AsyncParsableCommand {
             }
         }
         let service = LaunchService(store: store, context: context)
-        let environment = try store.environment(named: Self.environmentName)
-        try await AltcraftClient.using(environment) { client in
-            for request in Self.requests {
-                console.note("\n$ salvo send \(request.name) --env sandbox")
-                let ready = try service.prepare(request.name, environment: Self.environmentName, variables: [:])
-                let view = try await service.send(ready, force: false, timeout: .seconds(10), client: client)
-                console.out(view.text(console: console))
-            }
+        for request in Self.requests {
+            console.note("\n$ salvo send \(request.name) --env sandbox")
+            let ready = try service.prepare(request.name, environment: Self.environmentName, variables: [:])
+            let view = try await service.send(ready, force: false, timeout: 10)
+            console.out(view.text(console: console))
         }
         console.note("\n$ salvo history --env sandbox --limit 5")
         let lines = try store.history(HistoryFilter(environment: Self.environmentName, limit: 5))

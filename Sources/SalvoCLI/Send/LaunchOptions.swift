@@ -12,7 +12,4 @@ struct LaunchOptions: ParsableArguments {
             throw ValidationError("--timeout must be between 0 and 3600 seconds")
         }
     }
-
-    /// `--timeout` as a duration.
-    var duration: Duration { .milliseconds(Int(timeout * 1000)) }
 }

@@ -4,12 +4,13 @@ import SalvoHTTP
 /// How the outcome of one launch is shown, and the exit status it calls for.
 struct LaunchReportView {
     let run: Int64
-    let report: Launcher.Report
-    /// What was launched (its request, environment and recipient).
-    let attempt: LaunchAttempt
+    /// What was launched (its request, environment and recipient) and what came of it.
+    let launch: FinishedLaunch
+
+    private var attempt: LaunchAttempt { launch.attempt }
 
     var status: ExitStatus {
-        switch report.outcome.result {
+        switch launch.outcome.result {
         case .ok, .skipped: .success
         case .rejected: .rejected
         case .notSent, .unknown: .transport
@@ -18,7 +19,7 @@ struct LaunchReportView {
 
     /// One readable block: the result line, then where it is recorded.
     func text(console: Console) -> String {
-        let outcome = report.outcome
+        let outcome = launch.outcome
         let milliseconds = "\(Int(outcome.durationMilliseconds.rounded())) ms"
         var first: String
         switch outcome.result {
@@ -36,7 +37,7 @@ struct LaunchReportView {
         case .unknown:
             first = console.paint("unknown", .yellow, on: console.colourOut) + "   \(outcome.transportError ?? "")"
         case .skipped:
-            let hit = report.guardHit.map { "an identical launch #\($0.ledgerID) succeeded at \($0.at)" } ?? ""
+            let hit = launch.guardHit?.reason ?? ""
             first =
                 console.paint("skipped", .yellow, on: console.colourOut)
                 + "   \(hit), within the guard window of '\(attempt.environment)'; --force launches anyway"
@@ -44,20 +45,20 @@ struct LaunchReportView {
         if outcome.duplicate { first += "  (the platform had seen this Request-ID: not delivered again)" }
         var lines = [
             first,
-            "launch    #\(report.id) in run \(run): \(attempt.requestName) to \(attempt.environment)"
+            "launch    #\(launch.id) in run \(run): \(attempt.requestName) to \(attempt.environment)"
                 + " (\(recipient))",
         ]
         if outcome.result == .unknown {
             lines.append(
-                "          the launch may have gone out; `salvo history show \(report.id)` has the details")
+                "          the launch may have gone out; `salvo history show \(launch.id)` has the details")
         }
         return lines.joined(separator: "\n")
     }
 
     var json: JSONValue {
-        let outcome = report.outcome
+        let outcome = launch.outcome
         return [
-            "id": .number(String(report.id)), "run": .number(String(run)), "request": .string(attempt.requestName),
+            "id": .number(String(launch.id)), "run": .number(String(run)), "request": .string(attempt.requestName),
             "environment": .string(attempt.environment), "recipient": .string(recipient),
             "result": .string(outcome.result.rawValue), "http_status": outcome.httpStatus.map { .integer($0) } ?? .null,
             "error": outcome.errorCode.map { .integer($0) } ?? .null,
@@ -65,7 +66,7 @@ struct LaunchReportView {
             "transport_error": outcome.transportError.map { .string($0) } ?? .null,
             "duration_ms": .number(FixedPoint.three(outcome.durationMilliseconds)),
             "duplicate": .bool(outcome.duplicate),
-            "skipped_because_of": report.guardHit.map { .number(String($0.ledgerID)) } ?? .null,
+            "skipped_because_of": launch.guardHit.map { .number(String($0.ledgerID)) } ?? .null,
         ]
     }
 

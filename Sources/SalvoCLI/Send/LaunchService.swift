@@ -4,7 +4,7 @@ import SalvoHTTP
 import SalvoStore
 
 /// Launches saved requests: resolves the environment and token, renders the template, and hands the launch
-/// to the `Launcher` inside a run of its own. The one service behind `send` and `quickstart`.
+/// to the run engine as a run of its own. The one service behind `send` and `quickstart`.
 struct LaunchService {
     let store: Store
     let context: CommandContext
@@ -15,19 +15,30 @@ struct LaunchService {
         var environment: Environment
         var body: JSONValue
         var token: String
+        /// `--var` values, kept with the run so a resume renders the same launch.
+        var variables: [String: String]
     }
 
     /// Everything a launch needs, checked before anything is recorded or sent.
     func prepare(_ name: String, environment override: String?, variables: [String: String]) throws -> Ready {
         let request = try store.request(named: name)
-        guard let environmentName = try override ?? request.environment ?? store.defaultEnvironmentName() else {
-            throw InputError(
-                "request '\(name)' has no environment; give --env NAME or set a default with `salvo env use NAME`")
-        }
-        let environment = try store.environment(named: environmentName)
+        let environment = try store.environment(named: try environmentName(for: request, override: override))
         let values = environment.variables.merging(variables) { _, new in new }
         let body = try LaunchBuilder.render(request, variables: values).body
-        return Ready(request: request, environment: environment, body: body, token: try token(of: environment))
+        return Ready(
+            request: request, environment: environment, body: body, token: try token(of: environment),
+            variables: variables)
+    }
+
+    /// Where a launch of `request` goes: `override` (`--env`), else the request's own environment, else the
+    /// store's default.
+    func environmentName(for request: LaunchRequest, override: String?) throws -> String {
+        guard let name = try override ?? request.environment ?? store.defaultEnvironmentName() else {
+            throw InputError(
+                "request '\(request.name)' has no environment; give --env NAME or set a default with "
+                    + "`salvo env use NAME`")
+        }
+        return name
     }
 
     /// The environment's token: stored, or read now from its variable.
@@ -44,36 +55,62 @@ struct LaunchService {
         }
     }
 
-    /// The plan for a ready launch in run `runID`, with a new Request-ID.
-    func plan(_ ready: Ready, runID: Int64) -> LaunchPlan {
-        LaunchPlan.make(
-            request: ready.request, body: ready.body, environment: ready.environment, token: ready.token,
-            fingerprinter: store.fingerprinter, runID: runID, requestID: UUID().uuidString.lowercased(),
-            by: CommandContext.currentOperator())
-    }
-
-    /// Sends one ready launch as a run of its own and returns what came of it.
-    func send(_ ready: Ready, force: Bool, timeout: Duration, client: AltcraftClient) async throws -> LaunchReportView {
+    /// Sends one ready launch as a run of one, recorded with what a resume needs (its variables, its timeout).
+    func send(_ ready: Ready, force: Bool, timeout: Double) async throws -> LaunchReportView {
+        let spec = RunPlanSpec(
+            targets: [.init(request: ready.request, environment: ready.environment, token: ready.token)],
+            variables: ready.variables, data: nil, iterations: 1)
+        var settings = RunRecord()
+        settings.timeoutSeconds = timeout
+        settings.force = force
+        let record = spec.record(settings, fingerprinter: store.fingerprinter)
         let start = RunStart(
-            kind: .send, environment: ready.environment.name, selection: ["requests": [.string(ready.request.name)]],
-            settings: ["timeout_seconds": .number("\(timeout.components.seconds)"), "force": .bool(force)])
-        return try await launch(start, environment: ready.environment, force: force, timeout: timeout, client: client) {
-            run in plan(ready, runID: run)
+            kind: .send, environment: ready.environment.name, selection: record.selection, settings: record.settings)
+        return try await launch(start, settings: RunSettings(record), environment: ready.environment, force: force) {
+            run in
+            var plan = LaunchPlan.make(
+                request: ready.request, body: ready.body, environment: ready.environment, token: ready.token,
+                fingerprinter: store.fingerprinter, runID: run, requestID: UUID().uuidString.lowercased(),
+                by: CommandContext.currentOperator())
+            plan.attempt.iteration = 1
+            plan.attempt.ordinal = 1
+            return plan
         }
     }
 
-    /// Starts a run of one launch, plans it with the run's id, launches it (guard included unless `force`), and
-    /// finishes the run.
+    /// Starts a run of one launch, plans it with the run's id, launches it through the run engine (the guard
+    /// included unless `force`), and finishes the run.
     func launch(
-        _ start: RunStart, environment: Environment, force: Bool, timeout: Duration, client: AltcraftClient,
-        plan: (Int64) -> LaunchPlan
+        _ start: RunStart, settings: RunSettings, environment: Environment, force: Bool, plan: (Int64) -> LaunchPlan
     ) async throws -> LaunchReportView {
         let run = try store.startRun(start)
-        let launcher = Launcher(client: client, ledger: store)
-        let guardSince = GuardWindow.since(environment.guardSeconds, force: force)
-        let planned = plan(run)
-        let report = try await launcher.launch(planned, timeout: timeout, guardSince: guardSince)
-        try store.finishRun(run, state: report.outcome.result == .unknown ? .interrupted : .finished)
-        return LaunchReportView(run: run, report: report, attempt: planned.attempt)
+        let lock = try store.lockRun(run)
+        defer { lock.release() }
+        let clients = AltcraftClients()
+        let collector = LaunchCollector()
+        let engine = RunEngine(clients: clients, ledger: store, settings: settings, observer: collector)
+        var pending: RunLaunch? = RunLaunch(
+            plan: plan(run), resumed: false, duplicateGuard: DuplicateGuard.of(environment, force: force),
+            environment: environment)
+        let stop = try await engine.run {
+            defer { pending = nil }
+            return pending
+        }
+        await clients.shutdown()
+        let finished = await collector.launch
+        let unfinished = finished.map { [.unknown, .notSent].contains($0.outcome.result) } ?? true
+        try store.finishRun(run, state: unfinished ? .interrupted : .finished)
+        if case .ledgerFailed(let reason) = stop { throw StoreError.failed(path: store.path, detail: reason) }
+        guard let finished else { throw CommandError("run \(run) stopped before its launch", status: .transport) }
+        return LaunchReportView(run: run, launch: finished)
+    }
+}
+
+/// Keeps the one launch of a send.
+private actor LaunchCollector: RunObserver {
+    private(set) var launch: FinishedLaunch?
+
+    func finished(_ launch: FinishedLaunch) async {
+        self.launch = launch
     }
 }

@@ -11,8 +11,10 @@ struct Send: AsyncParsableCommand {
         discussion: """
             The attempt is committed to the ledger before the request leaves, and the
             answer after. A launch identical to one that succeeded within the
-            environment's guard window (same environment, trigger and recipient) is
-            skipped unless --force.
+            environment's guard window is skipped unless --force: by default the same
+            environment, method and body (the token aside); with an environment's
+            --guard-rule recipient, the same trigger and recipient whatever the
+            content. The skip names the rule and the launch it matched.
 
             Results: ok (2xx and "error": 0, exit 0); rejected (any other complete
             answer, exit 1); not sent (no connection: nothing left, exit 3); unknown
@@ -44,9 +46,7 @@ struct Send: AsyncParsableCommand {
                 print(dryRun: ready, service: service, context: context)
                 return nil as LaunchReportView?
             }
-            return try await AltcraftClient.using(ready.environment) { client in
-                try await service.send(ready, force: launch.force, timeout: launch.duration, client: client)
-            }
+            return try await service.send(ready, force: launch.force, timeout: launch.timeout)
         }
         guard let view else { return }
         context.console.out(output.json ? view.json.pretty : view.text(console: context.console))

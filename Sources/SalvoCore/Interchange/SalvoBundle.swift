@@ -25,7 +25,8 @@ public enum SalvoBundle {
         return [
             "name": .string(environment.name), "base_url": .string(environment.baseURL), "token_env": variable,
             "auth": .string(environment.auth.rawValue), "variables": AuditDocument.variables(environment.variables),
-            "guard": .string(GuardWindow.format(environment.guardSeconds)), "insecure": .bool(environment.insecure),
+            "guard": .string(GuardWindow.format(environment.guardSeconds)),
+            "guard_rule": .string(environment.guardRule.rawValue), "insecure": .bool(environment.insecure),
             "trailing_slash": .bool(environment.trailingSlash),
         ]
     }
@@ -83,6 +84,12 @@ public enum SalvoBundle {
             environment.auth = placement
         }
         if let window = item["guard"] { environment.guardSeconds = try GuardWindow.parse(try window.string()) }
+        if let rule = item["guard_rule"] {
+            guard let value = GuardRule(rawValue: try rule.string()) else {
+                throw rule.error("must be \"content\" or \"recipient\"")
+            }
+            environment.guardRule = value
+        }
         environment.insecure = try item["insecure"]?.bool() ?? false
         environment.trailingSlash = try item["trailing_slash"]?.bool() ?? false
         do {

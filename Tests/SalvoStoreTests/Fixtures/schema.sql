@@ -1,15 +1,20 @@
 CREATE INDEX audit_events_at ON audit_events (at);
+CREATE UNIQUE INDEX environments_uid ON environments (uid);
 CREATE INDEX ledger_at ON ledger (at);
+CREATE INDEX ledger_content ON ledger (content_key, seq) WHERE kind = 'attempt';
 CREATE INDEX ledger_environment ON ledger (environment, seq) WHERE kind = 'attempt';
+CREATE INDEX ledger_environment_uid ON ledger (environment_uid, seq) WHERE kind = 'attempt';
 CREATE INDEX ledger_guard ON ledger (environment, method, recipient, trigger_id, seq) WHERE kind = 'attempt';
 CREATE INDEX ledger_launch ON ledger (request_id, kind, seq);
 CREATE UNIQUE INDEX ledger_outcome_of ON ledger (attempt_seq) WHERE attempt_seq IS NOT NULL;
 CREATE INDEX ledger_recipient ON ledger (recipient, seq) WHERE kind = 'attempt';
 CREATE INDEX ledger_request ON ledger (request_name, seq) WHERE kind = 'attempt';
+CREATE INDEX ledger_request_uid ON ledger (request_uid, seq) WHERE kind = 'attempt';
 CREATE INDEX ledger_run ON ledger (run_id, ordinal, seq);
 CREATE INDEX request_tags_tag ON request_tags (tag, request_id);
 CREATE INDEX requests_environment ON requests (environment_id);
 CREATE INDEX requests_folder ON requests (folder, name);
+CREATE UNIQUE INDEX requests_uid ON requests (uid);
 CREATE INDEX runs_started ON runs (started_at);
 CREATE TABLE audit_events (
     id INTEGER PRIMARY KEY,
@@ -39,7 +44,8 @@ CREATE TABLE environments (
     variables TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(variables) AND json_type(variables) = 'object'),
     guard_seconds INTEGER NOT NULL DEFAULT 86400 CHECK (guard_seconds >= 0),
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL, insecure INTEGER NOT NULL DEFAULT 0 CHECK (insecure IN (0, 1)), trailing_slash INTEGER NOT NULL DEFAULT 0 CHECK (trailing_slash IN (0, 1)),
+    updated_at TEXT NOT NULL, insecure INTEGER NOT NULL DEFAULT 0 CHECK (insecure IN (0, 1)), trailing_slash INTEGER NOT NULL DEFAULT 0 CHECK (trailing_slash IN (0, 1)), uid TEXT, guard_rule TEXT NOT NULL DEFAULT 'content'
+    CHECK (guard_rule IN ('content', 'recipient')),
     CHECK ((token IS NULL) <> (token_env IS NULL))
 );
 CREATE TABLE ledger (
@@ -81,7 +87,7 @@ CREATE TABLE ledger (
     transport_error TEXT,
     duplicate INTEGER CHECK (duplicate IN (0, 1)),
     prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL UNIQUE, environment_uid TEXT, request_uid TEXT, content_key TEXT,
     CHECK (kind <> 'attempt' OR (attempt_seq IS NULL AND try IS NOT NULL AND request_name IS NOT NULL
         AND method IS NOT NULL AND environment IS NOT NULL AND url IS NOT NULL AND recipient IS NOT NULL
         AND request_body IS NOT NULL AND result IS NULL)),
@@ -102,7 +108,7 @@ CREATE TABLE requests (
     body TEXT NOT NULL CHECK (json_valid(body) AND json_type(body) = 'object'),
     environment_id INTEGER REFERENCES environments (id) ON DELETE RESTRICT,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, uid TEXT,
     CHECK (kind <> 'trigger' OR method = 'campaigns/triggers/start')
 );
 CREATE TABLE runs (

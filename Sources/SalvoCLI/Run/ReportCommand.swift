@@ -1,0 +1,45 @@
+import ArgumentParser
+import SalvoCore
+
+/// `salvo report RUN`: a run's report, built from the ledger at any time.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a run's report from the ledger: the whole run, however often it was resumed.",
+        discussion: """
+            The same reports as `salvo run --report`, built from what the ledger
+            holds: every launch of the run with its latest outcome. A run still
+            going, or stopped, is reported as far as it went.
+
+            Examples:
+              salvo report 12 --format junit --out results.xml
+              salvo report 12 | jq .summary
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The run's id (`salvo runs` lists them).") var id: Int64
+    @Option(help: ArgumentHelp("The report's format.", valueName: "json|junit")) var format = "json"
+    @Option(
+        help: ArgumentHelp(
+            "Write to this file (created or truncated, as a shell's > does) instead of stdout; - is stdout.",
+            valueName: "file"))
+    var out = "-"
+
+    func validate() throws {
+        guard ReportKind(rawValue: format) != nil else {
+            throw ValidationError("--format '\(format)' is not one of: json, junit")
+        }
+    }
+
+    func run() throws {
+        let context = CommandContext(global)
+        let target = ReportTarget(kind: ReportKind(rawValue: format)!, output: OutputPath(path: out))
+        try target.output.check(flag: "--out ")
+        try context.withStore { store in
+            _ = try store.run(id: id)
+            try RunReportBuilder(store: store).write(target, run: id)
+        }
+        if out != "-" { context.console.note("wrote the \(format) report of run \(id) to \(out)") }
+    }
+}

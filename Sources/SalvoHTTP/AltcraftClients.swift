@@ -1,0 +1,26 @@
+import SalvoCore
+import Synchronization
+
+/// The clients of one run: one per base URL and TLS setting its environments use (each keeps its own
+/// connection pool and proxy), made on first use and shut down together.
+public final class AltcraftClients: Sendable {
+    private let clients = Mutex<[String: AltcraftClient]>([:])
+
+    public init() {}
+
+    /// The client for launches to `environment`.
+    public func client(for environment: Environment) -> AltcraftClient {
+        clients.withLock { clients in
+            let key = "\(environment.insecure ? "insecure" : "verified") \(environment.baseURL)"
+            if let client = clients[key] { return client }
+            let client = AltcraftClient(baseURL: environment.baseURL, insecure: environment.insecure)
+            clients[key] = client
+            return client
+        }
+    }
+
+    /// Closes every client's connection pool.
+    public func shutdown() async {
+        for client in clients.withLock({ Array($0.values) }) { await client.shutdown() }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+
+/// The ways a mailing could reach a recipient twice, each judged by what the sandbox delivered.
+@Suite("Never twice: resumes, the guard, renames, replays")
+struct NeverTwiceTests {
+    @Test("a send then `run --resume` of its run sends and records nothing, guard on or off")
+    func resumeOfFinishedSend() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url, extra: ["--guard", "0"])
+        try await work.addRequest("once", "--trigger", "1", "--email", "a@x.io")
+        #expect(try await work.salvo("send", "once").status == 0)
+        let before = try work.dump()
+        let resume = try await work.salvo("run", "--resume", "1")
+        #expect(resume.status == 0, "\(resume)")
+        #expect(resume.stderr.contains("nothing left to send"), "\(resume)")
+        #expect(try work.dump() == before, "nothing recorded")
+        #expect(try await work.salvo("env", "edit", "sb", "--guard", "24h").status == 0)
+        let guarded = try work.dump()
+        #expect(try await work.salvo("run", "--resume", "1").status == 0)
+        #expect(try work.dump() == guarded, "no spurious skipped launch")
+        #expect(await sandbox.deliveries() == ["a@x.io": 1])
+    }
+
+    @Test("resuming a finished run with rejected launches exits 1 and records nothing")
+    func resumeOfFinishedRun() async throws {
+        let sandbox = try await TestSandbox.start { $0.triggers = [1] }
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox, rows: 4)
+        try await work.addRequest("ghost", "--trigger", "9", "--phone", "{{phone}}")
+        let run = try await work.salvo("run", "promo", "ghost", "--data", work.folder + "/rows.csv", "--quiet")
+        #expect(run.status == 1, "\(run)")
+        let before = try work.dump()
+        let resume = try await work.salvo("run", "--resume", "1", "--quiet")
+        #expect(resume.status == 1, "the run's outcome: \(resume)")
+        #expect(resume.stdout.contains("ok 4  rejected 4"), "\(resume)")
+        #expect(try work.dump() == before)
+        #expect(await sandbox.records().count == 8)
+    }
+
+    @Test("a send left unknown (with --var, a 1.5 s timeout) resumes with its Request-ID: delivered once")
+    func resumeOfUnknownSend() async throws {
+        var sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 4_000 }
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url)
+        try await work.addRequest("hello", "--trigger", "1", "--email", "{{email}}")
+        let send = try await work.salvo("send", "hello", "--var", "email=b@x.io", "--timeout", "1.5")
+        #expect(send.status == 3, "\(send)")
+        let info = try #require(try await work.salvo("runs", "show", "1", "--json").stdout.json() as? [String: Any])
+        let settings = try #require(info["settings"] as? [String: Any])
+        #expect(settings["timeout_seconds"] as? Double == 1.5, "recorded exactly: \(settings)")
+        sandbox = try await sandbox.restarted { $0.latencyMilliseconds = 0 }
+        let resume = try await work.salvo("run", "--resume", "1", "--quiet")
+        #expect(resume.status == 0, "\(resume)")
+        let records = await sandbox.records()
+        #expect(records.count == 2)
+        #expect(Set(records.compactMap(\.requestID)).count == 1, "the same Request-ID")
+        #expect(await sandbox.deliveries() == ["b@x.io": 1])
+        let history = try await work.history()
+        #expect(history.count == 1 && history[0]["result"] as? String == "ok" && history[0]["tries"] as? Int == 2)
+    }
+
+    @Test(
+        "the guard sees the run's own launches: one address in 4 rows at concurrency 4, and 3 iterations, send once",
+        arguments: [1, 4])
+    func duplicatesInsideARun(concurrency: Int) async throws {
+        let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 30 }
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url)
+        try await work.addRequest("promo", "--trigger", "1", "--email", "{{email}}")
+        try await work.addRequest("promo-copy", "--trigger", "1", "--email", "{{email}}")
+        let data = work.folder + "/same.csv"
+        try "email\nsame@x.io\nother@x.io\nsame@x.io\nsame@x.io\nsame@x.io\n".write(
+            toFile: data, atomically: true, encoding: .utf8)
+        let dry = try await work.salvo("run", "promo", "--data", data, "--dry-run")
+        #expect(dry.status == 0)
+        #expect(dry.stdout.contains("3 duplicate launch(es)") && dry.stdout.contains("lines 4, 5, 6"), "\(dry)")
+        let run = try await work.salvo(
+            "run", "promo", "promo-copy", "--data", data, "--iterations", "3", "--concurrency", "\(concurrency)",
+            "--quiet")
+        #expect(run.status == 0, "\(run)")
+        #expect(await sandbox.deliveries() == ["same@x.io": 1, "other@x.io": 1])
+        let history = try await work.history("--run", "1", "--limit", "100")
+        #expect(history.count == 30)
+        #expect(history.filter { $0["result"] as? String == "ok" }.count == 2)
+        #expect(history.filter { $0["result"] as? String == "skipped" }.count == 28)
+        let forced = try await work.salvo("run", "promo", "--data", data, "--force", "--quiet")
+        #expect(forced.status == 0)
+        #expect(await sandbox.deliveries() == ["same@x.io": 5, "other@x.io": 2], "--force repeats on purpose")
+    }
+
+    @Test("a later identical launch is sent when the earlier one was rejected")
+    func identicalAfterRejection() async throws {
+        let sandbox = try await TestSandbox.start { $0.failRate = 1 }
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url)
+        try await work.addRequest("promo", "--trigger", "1", "--email", "a@x.io")
+        let run = try await work.salvo("run", "promo", "--iterations", "3", "--concurrency", "3", "--quiet")
+        #expect(run.status == 1, "\(run)")
+        #expect(await sandbox.records().count == 3, "each waited for the one before, which failed, then went")
+    }
+
+    @Test("renaming an environment or a request keeps the guard and the history filters")
+    func renames() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url)
+        try await work.addRequest("welcome", "--trigger", "1", "--email", "a@x.io")
+        #expect(try await work.salvo("send", "welcome").status == 0)
+        #expect(try await work.salvo("env", "rename", "sb", "sb-new").status == 0)
+        #expect(try await work.salvo("request", "rename", "welcome", "hello").status == 0)
+        let again = try await work.salvo("send", "hello")
+        #expect(again.status == 0 && again.stdout.hasPrefix("skipped"), "\(again)")
+        #expect(await sandbox.deliveries() == ["a@x.io": 1])
+        #expect(try await work.history("--env", "sb-new").count == 2)
+        #expect(try await work.history("--request", "hello").count == 2)
+        #expect(try await work.history("--env", "sb").count == 1, "a name no environment has now: what it recorded")
+    }
+
+    @Test("replay --run --failed leaves unknown launches to a resume; --unknown needs --force")
+    func replayLeavesUnknown() async throws {
+        var sandbox = try await TestSandbox.start { $0.resetRate = 1 }
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox, rows: 3)
+        let run = try await work.salvo("run", "promo", "--data", work.folder + "/rows.csv", "--quiet")
+        #expect(run.status == 3, "\(run)")
+        sandbox = try await sandbox.restarted { $0.resetRate = 0 }
+        let failed = try await work.salvo("replay", "--run", "1", "--failed")
+        #expect(failed.status == 0 && failed.stdout.contains("nothing to replay"), "\(failed)")
+        #expect(failed.stderr.contains("3 unknown launch(es) of run 1 are left out"), "\(failed)")
+        let unknown = try await work.salvo("replay", "--run", "1", "--unknown")
+        #expect(unknown.status == 2 && unknown.stderr.contains("salvo run --resume"), "\(unknown)")
+        #expect(await sandbox.records().count == 3)
+        let resume = try await work.salvo("run", "--resume", "1", "--quiet")
+        #expect(resume.status == 0, "\(resume)")
+        #expect(await sandbox.deliveries().values.allSatisfy { $0 == 1 })
+        #expect(await sandbox.deliveries().count == 3)
+    }
+
+    @Test("an unknown launch first tried over 23 h ago is not re-sent by a resume without --force")
+    func staleUnknown() async throws {
+        var sandbox = try await TestSandbox.start { $0.resetRate = 1 }
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox, rows: 2)
+        #expect(try await work.salvo("run", "promo", "--data", work.folder + "/rows.csv", "--quiet").status == 3)
+        sandbox = try await sandbox.restarted { $0.resetRate = 0 }
+        // Date the first row's attempt two days back, as if the run had stopped then.
+        #expect(try work.sqlite("DROP TRIGGER ledger_no_update").status == 0)
+        let dated = try work.sqlite(
+            "UPDATE ledger SET at = '2020-01-01T00:00:00.000Z' WHERE kind = 'attempt' AND ordinal = 1")
+        #expect(dated.status == 0, "\(dated.stderr)")
+        let resume = try await work.salvo("run", "--resume", "1", "--quiet")
+        #expect(resume.status == 3, "\(resume)")
+        #expect(resume.stdout.contains("1 unknown launch(es) were first tried more than 23 h ago"), "\(resume)")
+        #expect(await sandbox.records().count == 3, "only the recent one went again")
+        let forced = try await work.salvo("run", "--resume", "1", "--force", "--quiet")
+        #expect(forced.status == 0, "\(forced)")
+        #expect(await sandbox.records().count == 4)
+    }
+
+    @Test("a run of several requests sends each to its own environment, else --env or the default")
+    func environmentPerRequest() async throws {
+        let main = try await TestSandbox.start()
+        let other = try await TestSandbox.start()
+        defer {
+            Task {
+                await main.stop()
+                await other.stop()
+            }
+        }
+        let work = try Workspace()
+        try await work.addEnvironment("main", url: main.url)
+        try await work.addEnvironment("other", url: other.url)
+        try await work.addRequest("mine", "--trigger", "1", "--email", "a@x.io", "--env", "other")
+        try await work.addRequest("plain", "--trigger", "1", "--email", "b@x.io")
+        let run = try await work.salvo("run", "mine", "plain")
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stderr.contains("to other, main"), "the header names every environment: \(run)")
+        #expect(await other.deliveries() == ["a@x.io": 1])
+        #expect(await main.deliveries() == ["b@x.io": 1])
+        let override = try await work.salvo("run", "mine", "plain", "--env", "main", "--force")
+        #expect(override.status == 0)
+        #expect(await main.deliveries() == ["a@x.io": 1, "b@x.io": 2])
+    }
+}
