@@ -75,6 +75,7 @@ let package = Package(
                 "SalvoSandbox", "SalvoHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .testTarget(name: "SalvoHTTPTests", dependencies: ["SalvoHTTP", "SalvoStore", "SalvoSandbox"]),
         .testTarget(
             name: "SalvoStoreTests",
             dependencies: ["SalvoStore", "SalvoMigrations", .product(name: "GRDB", package: "GRDB.swift")],

@@ -26,7 +26,13 @@ public enum StoreError: LocalizedError, Equatable, Sendable {
     public var errorDescription: String? {
         switch self {
         case .notFound(let kind, let name):
-            let list = kind == "environment" ? "salvo env list" : "salvo request list"
+            let list =
+                switch kind {
+                case "environment": "salvo env list"
+                case "request": "salvo request list"
+                case "run": "salvo runs"
+                default: "salvo history"
+                }
             return "\(kind) '\(name)' not found; `\(list)` shows the ones you have"
         case .alreadyExists(let kind, let name):
             return "\(kind) '\(name)' already exists; choose another name or edit it"
