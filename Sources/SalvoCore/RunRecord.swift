@@ -30,6 +30,8 @@ public struct RunRecord: Equatable, Sendable {
     public var retries = 0
     public var bail = false
     public var force = false
+    /// The run's report files (`KIND=ABSOLUTE-PATH`), rewritten whole by a resume that names none of its own.
+    public var reports: [String] = []
 
     public init() {}
 
@@ -60,6 +62,7 @@ public struct RunRecord: Equatable, Sendable {
             .init("delay_ms", delayMilliseconds.map { .integer($0) } ?? .null),
             .init("timeout_seconds", .number(String(timeoutSeconds))), .init("retries", .integer(retries)),
             .init("bail", .bool(bail)), .init("force", .bool(force)),
+            .init("reports", .array(reports.map { .string($0) })),
         ])
     }
 
@@ -96,5 +99,6 @@ public struct RunRecord: Equatable, Sendable {
         retries = number("retries").map { Int($0) } ?? 0
         bail = settings["bail"] == .bool(true)
         force = settings["force"] == .bool(true)
+        if case .array(let items)? = settings["reports"] { reports = items.compactMap(\.stringValue) }
     }
 }

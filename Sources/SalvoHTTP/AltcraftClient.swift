@@ -25,6 +25,9 @@ public final class AltcraftClient: Sendable {
             configuration.proxy = .server(host: proxy.host, port: proxy.port)
         }
         configuration.decompression = .enabled(limit: .ratio(20))
+        // A refused connection fails the launch at once (not sent: salvo's own --retries apply), instead of being
+        // retried until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -13,6 +13,7 @@ public actor LedgerWriter {
     private var committing = false
     private var outcomeTimerSet = false
     private var idle: [CheckedContinuation<Void, Never>] = []
+    private var batchWaiters: [(batch: Int, continuation: CheckedContinuation<Void, Never>)] = []
     /// The first write failure; once set, every later submission fails with it.
     public private(set) var failure: (any Error)?
     /// How many batches have been committed; batches are numbered from 1 in commit order.
@@ -60,6 +61,12 @@ public actor LedgerWriter {
         return try await onWriterThread { try ledger.recordSkipped(attempt, outcome: outcome) }
     }
 
+    /// Returns once batch `batch` is committed (or the writer has failed).
+    public func committed(through batch: Int) async {
+        guard committedBatches < batch, failure == nil else { return }
+        await withCheckedContinuation { batchWaiters.append((batch, $0)) }
+    }
+
     /// Returns once everything submitted so far is committed (or has failed).
     public func flush() async {
         guard committing || !attempts.isEmpty || !outcomes.isEmpty else { return }
@@ -90,6 +97,9 @@ public actor LedgerWriter {
                 failure = failure ?? error
                 for (_, continuation) in batch { continuation.resume(throwing: error) }
             }
+            let ready = batchWaiters.filter { $0.batch <= committedBatches || failure != nil }
+            batchWaiters.removeAll { $0.batch <= committedBatches || failure != nil }
+            for waiter in ready { waiter.continuation.resume() }
         }
         committing = false
         let waiting = idle

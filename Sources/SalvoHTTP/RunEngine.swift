@@ -163,6 +163,8 @@ public final class RunEngine: Sendable {
             var hit: GuardHit?
             if let previous {
                 let earlier = await previous.outcome()
+                // The ledger must hold the earlier launch's outcome before it is asked about identical ones.
+                if earlier.hit == nil { await writer.committed(through: earlier.batch) }
                 // Waiting is not being in flight: a stopped run sends nothing more.
                 guard stopped == nil else { return }
                 hit = earlier.hit
@@ -218,9 +220,12 @@ public final class RunEngine: Sendable {
                 plan.attempt.tryNumber += 1
                 continue
             }
-            if outcome.result == .ok, let check = launch.duplicateGuard {
-                settled = Gate.Outcome(
-                    hit: GuardHit(ledgerID: id, at: Timestamp.string(from: Date()), rule: check.rule), batch: batch)
+            // A success, or a launch that may have been delivered, holds back the identical ones after it.
+            settled.batch = batch
+            if [.ok, .unknown].contains(outcome.result), let check = launch.duplicateGuard {
+                settled.hit = GuardHit(
+                    ledgerID: id, at: Timestamp.string(from: Date()), rule: check.rule,
+                    pending: outcome.result == .unknown)
             }
             await observer.finished(FinishedLaunch(id: id, attempt: plan.attempt, outcome: outcome))
             if settings.bail, outcome.result != .ok, outcome.result != .skipped {

@@ -25,12 +25,19 @@ extension Store: LaunchLedger {
     public func lastSuccess(like attempt: LaunchAttempt, guard check: DuplicateGuard) throws -> GuardHit? {
         try read { db in
             // The environment by its identity, and by name for attempts recorded before identities existed.
+            // Identical and successful within the window, or identical and perhaps delivered: the latest attempt
+            // of its launch has no outcome (in flight, or its process died) or an unknown one.
             var conditions = [
-                "a.kind = 'attempt'", "a.recipient = ?", "a.trigger_id IS ?", "a.method = ?", "o.result = 'ok'",
-                "o.at >= ?",
+                "a.kind = 'attempt'", "a.recipient = ?", "a.trigger_id IS ?", "a.method = ?",
+                """
+                ((o.result = 'ok' AND o.at >= ?) OR ((o.result IS NULL OR o.result = 'unknown') AND a.at >= ?
+                    AND NOT EXISTS (
+                        SELECT 1 FROM ledger l WHERE l.request_id = a.request_id AND l.kind = 'attempt'
+                            AND l.seq > a.seq)))
+                """,
             ]
             var arguments: StatementArguments = [
-                attempt.identity.recipient, attempt.identity.trigger, attempt.method, check.since,
+                attempt.identity.recipient, attempt.identity.trigger, attempt.method, check.since, check.since,
             ]
             if let uid = attempt.environmentUID {
                 conditions.append("(a.environment_uid = ? OR (a.environment_uid IS NULL AND a.environment = ?))")
@@ -46,11 +53,15 @@ extension Store: LaunchLedger {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT a.seq, o.at FROM ledger a JOIN ledger o ON o.attempt_seq = a.seq
+                    SELECT a.seq, a.at AS sent_at, o.at, o.result FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
                     WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq DESC LIMIT 1
                     """,
                 arguments: arguments)
-            return row.map { GuardHit(ledgerID: $0["seq"], at: $0["at"], rule: check.rule) }
+            return row.map { row in
+                let pending = row["result"] as String? != "ok"
+                return GuardHit(
+                    ledgerID: row["seq"], at: pending ? row["sent_at"] : row["at"], rule: check.rule, pending: pending)
+            }
         }
     }
 

@@ -38,11 +38,13 @@ public final class Store: Sendable {
         self.clock = clock
     }
 
-    /// Opens the store at `path`, creating it (file 0600, new folder 0700) and applying migrations as needed.
-    /// A store whose schema is newer than this salvo's is refused and left untouched.
+    /// Opens the store at `path`, creating it (file 0600, new folder 0700) when `create` (else a missing store is
+    /// `StoreError.missing`), and applying migrations as needed. A store whose schema is newer than this salvo's
+    /// is refused and left untouched.
     public static func open(
-        at path: String, author: Operator, clock: @escaping @Sendable () -> Date = { Date() }
+        at path: String, author: Operator, create: Bool = true, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> Store {
+        guard create || FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
         let directory =
             (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         if isOnReadOnlyFileSystem(directory) { return try openReadOnly(at: path, author: author, clock: clock) }

@@ -9,6 +9,7 @@ public enum StoreError: LocalizedError, Equatable, Sendable {
     case newerSchema(path: String, storeVersion: Int, knownVersion: Int)
     case notADatabase(path: String)
     case cannotOpen(path: String, reason: String)
+    case missing(path: String)
     case readOnly(path: String)
     case locked(path: String)
     case corrupt(path: String, detail: String)
@@ -47,6 +48,9 @@ public enum StoreError: LocalizedError, Equatable, Sendable {
             return "\(path) is not a salvo store (not an SQLite database); give another path with --store"
         case .cannotOpen(let path, let reason):
             return "cannot open the store \(path): \(reason)"
+        case .missing(let path):
+            return "no store at \(path); check --store and SALVO_STORE, or create one there with `salvo env add` "
+                + "(or `salvo import`, `salvo quickstart`)"
         case .readOnly(let path):
             return "the store \(path) is read-only; this command needs to write to it"
         case .locked(let path):

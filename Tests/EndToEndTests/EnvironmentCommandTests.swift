@@ -118,6 +118,8 @@ struct EnvironmentCommandTests {
     @Test("an empty store lists nothing on stdout and a hint on stderr")
     func emptyList() async throws {
         let work = try Workspace()
+        try await work.addEnvironment("gone", url: "https://example.com")
+        #expect(try await work.salvo("env", "remove", "gone").status == 0)
         let list = try await work.salvo("env", "list")
         #expect(list.status == 0)
         #expect(list.stdout.isEmpty)

@@ -43,8 +43,11 @@ final class Workspace: @unchecked Sendable {
         try await run(arguments, stdin: stdin, env: env)
     }
 
+    /// Runs `salvo ARGS`; `env` adds or overrides variables, `unsetting` removes them (`SALVO_STORE` for the
+    /// default store).
     func run(
-        _ arguments: [String], stdin: String? = nil, env: [String: String] = [:], binary: String = Workspace.binary
+        _ arguments: [String], stdin: String? = nil, env: [String: String] = [:], unsetting: Set<String> = [],
+        binary: String = Workspace.binary
     )
         async throws -> Outcome
     {
@@ -57,6 +60,7 @@ final class Workspace: @unchecked Sendable {
         ]
         variables.merge(environment) { _, new in new }
         variables.merge(env) { _, new in new }
+        for name in unsetting { variables[name] = nil }
         process.environment = variables
         let id = UUID().uuidString
         let outPath = "\(folder)/.out-\(id)"

@@ -105,6 +105,27 @@ struct NeverTwiceTests {
         #expect(await sandbox.records().count == 3, "each waited for the one before, which failed, then went")
     }
 
+    @Test("launches identical to one whose outcome is unknown are held back, in a run and by send; a resume settles it")
+    func identicalAfterUnknown() async throws {
+        var sandbox = try await TestSandbox.start { $0.resetRate = 1 }
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url)
+        try await work.addRequest("promo", "--trigger", "1", "--email", "{{email}}")
+        let data = work.folder + "/d.csv"
+        try "email\na@x.io\na@x.io\na@x.io\nb@x.io\nb@x.io\n".write(toFile: data, atomically: true, encoding: .utf8)
+        let run = try await work.salvo("run", "promo", "--data", data, "--concurrency", "4", "--quiet")
+        #expect(run.status == 3, "\(run)")
+        #expect(await sandbox.records().count == 2, "one try per address, the rest held back")
+        let send = try await work.salvo("send", "promo", "--var", "email=a@x.io")
+        #expect(send.stdout.contains("may have been delivered: its outcome is unknown"), "\(send)")
+        #expect(await sandbox.records().count == 2)
+        sandbox = try await sandbox.restarted { $0.resetRate = 0 }
+        let resume = try await work.salvo("run", "--resume", "1", "--quiet")
+        #expect(resume.status == 0, "\(resume)")
+        #expect(await sandbox.deliveries() == ["a@x.io": 1, "b@x.io": 1])
+    }
+
     @Test("renaming an environment or a request keeps the guard and the history filters")
     func renames() async throws {
         let sandbox = try await TestSandbox.start()
@@ -121,6 +142,8 @@ struct NeverTwiceTests {
         #expect(try await work.history("--env", "sb-new").count == 2)
         #expect(try await work.history("--request", "hello").count == 2)
         #expect(try await work.history("--env", "sb").count == 1, "a name no environment has now: what it recorded")
+        let replay = try await work.salvo("replay", "1", "--dry-run")
+        #expect(replay.status == 0 && replay.stdout.contains(sandbox.url), "replay follows the rename: \(replay)")
     }
 
     @Test("replay --run --failed leaves unknown launches to a resume; --unknown needs --force")

@@ -64,6 +64,9 @@ struct OutputFileTests {
         let run = try await work.salvo(
             "run", "promo", "--data", work.folder + "/rows.csv", "--quiet", "--report", "junit=-")
         #expect(run.status == 0 && run.stdout.contains("<testsuite name=\"salvo run 1\" tests=\"2\""), "\(run)")
+        #expect(run.stdout.hasSuffix("</testsuites>\n") && run.stderr.contains("run 1 finished"), "summary on stderr")
+        let two = try await work.salvo("run", "promo", "--report", "junit=-", "--report", "json=-")
+        #expect(two.status == 2 && two.stderr.contains("only one --report can go to standard output"), "\(two)")
         let report = try await work.salvo("report", "1")
         let parsed = try #require(try report.stdout.json() as? [String: Any])
         #expect((parsed["launches"] as? [Any])?.count == 2)

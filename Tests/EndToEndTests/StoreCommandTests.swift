@@ -22,16 +22,42 @@ struct StoreCommandTests {
         #expect(check.stdout.hasPrefix("ok: "))
     }
 
+    @Test("only commands that add may create a store: a mistyped or empty store path is an error, nothing created")
+    func missingStore() async throws {
+        let work = try Workspace()
+        let typo = work.folder + "/stroe.db"
+        let verify = try await work.salvo("audit", "verify", "--store", typo)
+        #expect(verify.status == 4 && verify.stderr.contains("no store at \(typo)"), "\(verify)")
+        #expect(!FileManager.default.fileExists(atPath: typo))
+        let missing = work.folder + "/missing/dir/s.db"
+        for arguments in [["env", "list"], ["history"], ["runs"], ["run", "--resume", "1"], ["send", "x"]] {
+            let outcome = try await work.run(arguments, env: ["SALVO_STORE": missing])
+            #expect(outcome.status == 4 && outcome.stderr.contains("salvo env add"), "\(arguments): \(outcome)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: work.folder + "/missing"), "no folders made")
+        let empty = try await work.run(["env", "list"], env: ["SALVO_STORE": ""])
+        #expect(empty.status == 2 && empty.stderr.contains("SALVO_STORE is set but empty"), "\(empty)")
+        let emptyFlag = try await work.salvo("env", "list", "--store", "")
+        #expect(emptyFlag.status == 2 && emptyFlag.stderr.contains("--store is empty"), "\(emptyFlag)")
+        let add = try await work.run(
+            ["env", "add", "prod", "--base-url", "https://example.com", "--token-stdin"], stdin: "t-0123456789",
+            env: ["SALVO_STORE": missing])
+        #expect(add.status == 0 && FileManager.default.fileExists(atPath: missing), "adding creates it: \(add)")
+    }
+
     @Test("the default store lives under $XDG_DATA_HOME, else ~/.local/share, created 0700/0600")
     func defaultLocation() async throws {
         let work = try Workspace()
         let xdg = work.folder + "/xdg"
-        let add = try await work.salvo(
-            "env", "add", "x", "--base-url", "https://e.com", "--token", "t",
-            env: ["SALVO_STORE": "", "XDG_DATA_HOME": xdg])
+        let add = try await work.run(
+            ["env", "add", "x", "--base-url", "https://e.com", "--token", "t"], env: ["XDG_DATA_HOME": xdg],
+            unsetting: ["SALVO_STORE"])
         #expect(add.status == 0, "\(add)")
         #expect(FileManager.default.fileExists(atPath: xdg + "/salvo/salvo.db"))
-        let home = try await work.salvo("store", "info", "--json", env: ["SALVO_STORE": ""])
+        let addHome = try await work.run(
+            ["env", "add", "x", "--base-url", "https://e.com", "--token", "t"], unsetting: ["SALVO_STORE"])
+        #expect(addHome.status == 0, "\(addHome)")
+        let home = try await work.run(["store", "info", "--json"], unsetting: ["SALVO_STORE"])
         #expect(
             (try home.stdout.json() as? [String: Any])?["path"] as? String == work.folder
                 + "/.local/share/salvo/salvo.db")
@@ -68,6 +94,7 @@ struct StoreCommandTests {
         let outcome = try await work.salvo("env", "add", "y", "--base-url", "https://e.com", "--token-env", "T")
         #expect(outcome.status == 4)
         let fresh = try Workspace()
+        try await fresh.seed()
         let info = try await fresh.salvo("store", "info", "--json")
         let known = try #require((try info.stdout.json() as? [String: Any])?["known_schema_version"] as? Int)
         #expect(
@@ -81,9 +108,10 @@ struct StoreCommandTests {
         let work = try Workspace()
         let file = work.folder + "/plain-file"
         try "x".write(toFile: file, atomically: true, encoding: .utf8)
-        let underFile = try await work.run(["env", "list", "--store", file + "/sub/salvo.db"])
+        let underFile = try await work.run(
+            ["env", "add", "x", "--base-url", "https://e.com", "--token-env", "T", "--store", file + "/sub/salvo.db"])
         #expect(underFile.status == 4)
-        #expect(underFile.stderr.hasPrefix("error: cannot open the store \(file)/sub/salvo.db: "))
+        #expect(underFile.stderr.contains("error: cannot open the store \(file)/sub/salvo.db: "), "\(underFile)")
         let folder = try await work.run(["env", "list", "--store", work.folder])
         #expect(folder.status == 4)
         #expect(folder.stderr.contains("it is a folder"))

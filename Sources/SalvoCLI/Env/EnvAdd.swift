@@ -41,7 +41,7 @@ struct EnvAdd: ParsableCommand {
         guard let token = try tokenOptions.source(context) else { return }
         environment.token = token
         try environment.validate()
-        try context.withStore { store in
+        try context.withStore(creating: true) { store in
             let becameDefault = try store.addEnvironment(environment)
             context.console.note(
                 "added environment '\(name)' (\(environment.baseURL))"

@@ -90,8 +90,10 @@ struct Replay: AsyncParsableCommand {
             guard let recorded = detail.attempts.last?.attempt else {
                 throw InputError("ledger entry #\(id) has no attempt to replay")
             }
-            let environment = try Self.environment(
-                env ?? recorded.environment, given: env != nil, store: store, original: "launch #\(detail.line.id)")
+            let environment =
+                try recorded.environmentUID.flatMap { env == nil ? try store.environment(uid: $0) : nil }
+                ?? Self.environment(
+                    env ?? recorded.environment, given: env != nil, store: store, original: "launch #\(detail.line.id)")
             let service = LaunchService(store: store, context: context)
             let token = try service.token(of: environment)
             var record = RunRecord()

@@ -108,6 +108,6 @@ struct RunReplay {
             run: run, total: chosen.count, settings: RunSettings(record), reports: reports,
             starting: "run \(run): replaying \(chosen.count) launch(es) of run \(original)"
                 + (given.map { " to \($0.name)" } ?? ""),
-            next: { try next(run) })
+            next: { try next(run) }, resumable: false)
     }
 }

@@ -35,7 +35,7 @@ struct RequestAdd: ParsableCommand {
             throw InputError("--method \(request.method) needs a body: --body JSON or --body-file FILE")
         }
         try request.validate()
-        try context.withStore { store in try store.addRequest(request) }
+        try context.withStore(creating: true) { store in try store.addRequest(request) }
         context.console.note("added request '\(name)'" + (request.folder.isEmpty ? "" : " in \(request.folder)"))
     }
 }

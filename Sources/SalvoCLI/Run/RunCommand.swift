@@ -73,7 +73,7 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
         guard timeout > 0, timeout <= 3600 else {
-            throw ValidationError("--timeout must be between 0 and 3600 seconds")
+            throw ValidationError("--timeout must be more than 0 and at most 3600 seconds")
         }
         if resume != nil {
             let settings =
@@ -111,7 +111,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let run = try store.startRun(
             RunStart(
-                kind: .run, environment: spec.targets[0].environment.name, selection: record.selection,
+                kind: .run, environment: spec.environmentNames.joined(separator: ", "), selection: record.selection,
                 settings: record.settings, dataFile: spec.data?.path, dataSHA256: checked.sha256))
         let lock = try store.lockRun(run)
         defer { lock.release() }
@@ -132,8 +132,8 @@ struct RunCommand: AsyncParsableCommand {
             throw InputError(
                 "run \(id) is a \(info.kind); only runs and sends can be resumed (`salvo replay` launches anew)")
         }
-        let reports = try pace.reportTargets()
         let record = RunRecord(selection: info.selection, settings: info.settings, environment: info.environment)
+        let reports = try pace.reportTargets(recorded: record.reports)
         let spec = try resumedSpec(info, record: record, service: service)
         let checked = try service.validate(spec, samples: 0)
         if let recorded = info.dataSHA256, recorded != checked.sha256 {

@@ -19,8 +19,8 @@ struct RunExecution {
     /// ones it left for a decision; a resume's summary, reports and exit status cover the whole run.
     func execute(
         run: Int64, total: Int, settings: RunSettings, reports: [ReportTarget], starting: String,
-        next: () throws -> RunLaunch?, resumed: Bool = false, alreadyFinal: () -> Int = { 0 },
-        stale: () -> Int = { 0 }
+        next: () throws -> RunLaunch?, resumed: Bool = false, resumable: Bool = true,
+        alreadyFinal: () -> Int = { 0 }, stale: () -> Int = { 0 }
     ) async throws -> ExitStatus {
         let console = context.console
         console.note(starting)
@@ -69,7 +69,8 @@ struct RunExecution {
         // A resume answers for the whole run: every position's latest outcome, from the ledger.
         let counts = resumed ? try store.run(id: run).counts : summary.counts
         let status = report(
-            run: run, stop: stop, summary: summary, counts: counts, skippedAsFinal: alreadyFinal(), stale: stale())
+            run: run, stop: stop, summary: summary, counts: counts, skippedAsFinal: alreadyFinal(), stale: stale(),
+            resumable: resumable)
         return written ? status : .store
     }
 
@@ -79,7 +80,8 @@ struct RunExecution {
         let counts = try store.run(id: run).counts
         context.console.note("run \(run) has nothing left to send: every launch has a final outcome")
         let written = write(reports, run: run)
-        let status = report(run: run, stop: .completed, summary: nil, counts: counts, skippedAsFinal: 0, stale: 0)
+        let status = report(
+            run: run, stop: .completed, summary: nil, counts: counts, skippedAsFinal: 0, stale: 0, resumable: true)
         return written ? status : .store
     }
 
@@ -103,7 +105,7 @@ struct RunExecution {
 
     private func report(
         run: Int64, stop: RunStop, summary: RunSummary?, counts: [LaunchResult: Int], skippedAsFinal: Int,
-        stale: Int
+        stale: Int, resumable: Bool
     ) -> ExitStatus {
         let launches = counts.values.reduce(0, +)
         var lines = [
@@ -135,10 +137,17 @@ struct RunExecution {
         }
         let unfinished = (counts[.unknown] ?? 0) + (counts[.notSent] ?? 0)
         if unfinished > stale || stop != .completed {
-            lines.append("finish it: salvo run --resume \(run)")
+            lines.append(
+                resumable
+                    ? "finish it: salvo run --resume \(run)"
+                    : "unfinished ones: salvo history --run \(run) --status unknown (a replay is not resumed; "
+                        + "`salvo replay --run \(run) --unknown --force` sends them again with new Request-IDs)")
         }
         if (counts[.rejected] ?? 0) > 0 { lines.append("rejected ones: salvo history --run \(run) --status rejected") }
-        context.console.out(lines.joined(separator: "\n"))
+        // A report on standard output keeps it to itself.
+        let summaryToStderr = pace.reports.contains { (try? ReportTarget.parse($0))?.output.isStandardOutput == true }
+        let text = lines.joined(separator: "\n")
+        if summaryToStderr { context.console.note(text) } else { context.console.out(text) }
         if case .ledgerFailed = stop { return .store }
         if unfinished > 0 || stop == .interrupted { return .transport }
         if (counts[.rejected] ?? 0) > 0 { return .rejected }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SalvoCore
 import SalvoHTTP
 
@@ -23,16 +24,20 @@ struct RunPaceOptions: ParsableArguments {
         guard (1...1024).contains(concurrency) else {
             throw ValidationError("--concurrency must be between 1 and 1024")
         }
-        if let rate, !(rate > 0 && rate <= 100_000) { throw ValidationError("--rate must be between 0 and 100000") }
+        if let rate, !(rate > 0 && rate <= 100_000) {
+            throw ValidationError("--rate must be more than 0 and at most 100000 launches per second")
+        }
         if let delay, delay < 0 { throw ValidationError("--delay cannot be negative") }
         guard (0...100).contains(retries) else { throw ValidationError("--retries must be between 0 and 100") }
+        var toStandardOutput = 0
         for report in reports {
             do {
-                _ = try ReportTarget.parse(report)
+                if try ReportTarget.parse(report).output.isStandardOutput { toStandardOutput += 1 }
             } catch {
                 throw ValidationError((error as? InputError)?.message ?? "\(error)")
             }
         }
+        guard toStandardOutput <= 1 else { throw ValidationError("only one --report can go to standard output (-)") }
     }
 
     /// Whether any setting but `--report` and `--quiet` differs from its default.
@@ -40,9 +45,10 @@ struct RunPaceOptions: ParsableArguments {
         concurrency != 1 || rate != nil || delay != nil || retries != 0 || bail
     }
 
-    /// The report targets, each checked to be writable: called before anything is sent.
-    func reportTargets() throws -> [ReportTarget] {
-        try reports.map { report in
+    /// The report targets (`recorded`, a run's own, when none is given), each checked to be writable: called
+    /// before anything is sent.
+    func reportTargets(recorded: [String] = []) throws -> [ReportTarget] {
+        try (reports.isEmpty ? recorded : reports).map { report in
             let target = try ReportTarget.parse(report)
             try target.output.check(flag: "--report \(target.kind.rawValue)=")
             return target
@@ -59,6 +65,10 @@ struct RunPaceOptions: ParsableArguments {
         record.retries = retries
         record.bail = bail
         record.force = force
+        record.reports = reports.compactMap { report in
+            guard let target = try? ReportTarget.parse(report), target.output.isRegularFile else { return nil }
+            return "\(target.kind.rawValue)=\(URL(fileURLWithPath: target.output.path).path)"
+        }
         return record
     }
 }

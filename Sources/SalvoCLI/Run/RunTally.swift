@@ -65,7 +65,8 @@ actor RunTally: RunObserver {
         let seconds = elapsedSeconds
         let rate = seconds > 0 ? Double(seen) / seconds : 0
         var line = "\(seen)/\(total)  \(String(format: "%.0f", rate))/s  ok \(counts[.ok] ?? 0)"
-        line += "  rejected \(counts[.rejected] ?? 0)  unknown \((counts[.unknown] ?? 0) + (counts[.notSent] ?? 0))"
+        line +=
+            "  rejected \(counts[.rejected] ?? 0)  not sent \(counts[.notSent] ?? 0)  unknown \(counts[.unknown] ?? 0)"
         line += "  skipped \(counts[.skipped] ?? 0)"
         if rate > 0, seen < total { line += "  ETA \(Self.duration(Double(total - seen) / rate))" }
         if progress == .live {

@@ -34,7 +34,7 @@ struct Quickstart: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext(global)
         let console = context.console
-        try await context.withStore { store in
+        try await context.withStore(creating: true) { store in
             let token = try existingToken(store) ?? "quickstart-" + UUID().uuidString.lowercased().prefix(18)
             var configuration = SandboxConfiguration(tokens: [token])
             configuration.triggers = [1, 5]
@@ -53,7 +53,7 @@ struct Quickstart: AsyncParsableCommand {
                 throw error
             }
         }
-        let defaultStore = StoreLocation.resolve(explicit: nil, environment: context.environment)
+        let defaultStore = try? StoreLocation.resolve(explicit: nil, environment: context.environment)
         let storeHint =
             context.storePath == defaultStore ? "" : "\n  export SALVO_STORE=\(context.storePath)   # use this store"
         console.note(

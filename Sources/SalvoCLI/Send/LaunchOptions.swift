@@ -9,7 +9,7 @@ struct LaunchOptions: ParsableArguments {
 
     func validate() throws {
         guard timeout > 0, timeout <= 3600 else {
-            throw ValidationError("--timeout must be between 0 and 3600 seconds")
+            throw ValidationError("--timeout must be more than 0 and at most 3600 seconds")
         }
     }
 }

@@ -11,7 +11,10 @@ import SalvoStore
 struct CommandContext {
     let console: Console
     let environment: [String: String]
-    let storePath: String
+    /// Where the store is, or why `--store` / `SALVO_STORE` cannot say.
+    let storeLocation: Result<String, InputError>
+
+    var storePath: String { (try? storeLocation.get()) ?? "" }
 
     init(
         _ options: GlobalOptions, console: Console = .standard,
@@ -19,21 +22,28 @@ struct CommandContext {
     ) {
         self.console = console
         self.environment = environment
-        storePath = StoreLocation.resolve(explicit: options.store, environment: environment)
+        storeLocation = Result { () throws(InputError) in
+            try StoreLocation.resolve(explicit: options.store, environment: environment)
+        }
     }
 
-    /// Opens the store, runs `body` with it, and closes it (checkpointing the WAL) whatever happens.
-    func withStore<T>(_ body: (Store) throws -> T) throws -> T {
-        let store = try Store.open(at: storePath, author: Self.currentOperator())
+    /// Opens the store, runs `body` with it, and closes it (checkpointing the WAL) whatever happens. Only
+    /// commands that add to the collection pass `creating`: a mistyped path makes no new empty store.
+    func withStore<T>(creating: Bool = false, _ body: (Store) throws -> T) throws -> T {
+        let store = try open(creating: creating)
         defer { store.close() }
         return try body(store)
     }
 
     /// The same for work that waits on the network.
-    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
-        let store = try Store.open(at: storePath, author: Self.currentOperator())
+    func withStore<T>(creating: Bool = false, _ body: (Store) async throws -> T) async throws -> T {
+        let store = try open(creating: creating)
         defer { store.close() }
         return try await body(store)
+    }
+
+    private func open(creating: Bool) throws -> Store {
+        try Store.open(at: try storeLocation.get(), author: Self.currentOperator(), create: creating)
     }
 
     /// The OS user and host running this process.
