@@ -148,13 +148,13 @@ extension Store {
         try write { db in try setDefault(db, to: name) }
     }
 
-    private static func defaultEnvironmentName(_ db: Database) throws -> String? {
+    static func defaultEnvironmentName(_ db: Database) throws -> String? {
         try String.fetchOne(
             db,
             sql: "SELECT e.name FROM defaults d JOIN environments e ON e.id = d.environment_id WHERE d.singleton = 1")
     }
 
-    private func setDefault(_ db: Database, to name: String) throws {
+    func setDefault(_ db: Database, to name: String) throws {
         let previous = try Self.defaultEnvironmentName(db)
         guard let id = try Self.environmentID(db, named: name) else {
             throw StoreError.notFound(kind: "environment", name: name)

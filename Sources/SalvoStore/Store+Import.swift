@@ -32,15 +32,27 @@ extension Store {
             }
             var takenEnvironments = try names("environments")
             var takenRequests = try names("requests")
+            let storeDefault = try Self.defaultEnvironmentName(db)
             for imported in bundle.environments {
                 let entry = try importEnvironment(db, imported, policy: policy, names: &takenEnvironments)
                 environmentNames[entry.fileName] = entry.name
                 entries.append(entry)
             }
+            // The file's default environment, under its name in the store: it becomes the store's default when
+            // the store had none; otherwise the file's requests without an environment name it, so that none is
+            // sent where the file did not mean it to go.
+            let fileDefault = bundle.defaultEnvironment.flatMap { environmentNames[$0] }
+            if storeDefault == nil, let fileDefault { try setDefault(db, to: fileDefault) }
+            let bindDefault = storeDefault != nil && fileDefault != storeDefault ? fileDefault : nil
             for imported in bundle.requests {
                 var request = imported.request
                 var note: String?
-                if let environment = request.environment {
+                if request.environment == nil, let bindDefault {
+                    request.environment = bindDefault
+                    note =
+                        "it goes to '\(bindDefault)', the file's default environment (the store's default is "
+                        + "'\(storeDefault ?? "")')"
+                } else if let environment = request.environment {
                     if let name = environmentNames[environment] {
                         request.environment = name
                     } else if try Self.environmentID(db, named: environment) == nil {
@@ -63,16 +75,17 @@ extension Store {
     ) throws -> ImportEntry {
         var environment = imported.environment
         let fileName = environment.name
-        let tokenNote =
+        func tokenNote(_ name: String) -> String? {
             imported.tokenGiven
-            ? nil
-            : "the file holds no token: it reads $\(ImportBundle.defaultTokenVariable) until you run "
-                + "`salvo env edit \(fileName) --token-stdin`"
+                ? nil
+                : "the file holds no token: it reads $\(ImportBundle.defaultTokenVariable) until you run "
+                    + "`salvo env edit \(name) --token-stdin`"
+        }
         guard try Self.environmentID(db, named: fileName) != nil else {
             _ = names.claim(fileName)
             try insertEnvironment(db, environment)
             return ImportEntry(
-                entity: .environment, name: fileName, fileName: fileName, action: .added, note: tokenNote)
+                entity: .environment, name: fileName, fileName: fileName, action: .added, note: tokenNote(fileName))
         }
         switch policy {
         case .fail:
@@ -85,7 +98,8 @@ extension Store {
             environment.name = names.claim(fileName)
             try insertEnvironment(db, environment)
             return ImportEntry(
-                entity: .environment, name: environment.name, fileName: fileName, action: .renamed, note: tokenNote)
+                entity: .environment, name: environment.name, fileName: fileName, action: .renamed,
+                note: tokenNote(environment.name))
         case .replace:
             try updateEnvironment(db, named: fileName) { current in
                 let token = current.token

@@ -62,6 +62,52 @@ struct InterchangeTests {
         #expect(none.status == 2 && none.stderr.contains("holds no requests"))
     }
 
+    @Test("a bundle carries the default environment and says which variable a stored token is read from")
+    func bundleDefaultAndTokens() async throws {
+        let original = try Workspace()
+        try await original.addEnvironment("alpha", url: "https://alpha.example.com")
+        #expect(
+            try await original.salvo(
+                "env", "add", "zeta", "--base-url", "https://zeta.example.com", "--token-env", "Z_TOKEN"
+            ).status == 0)
+        #expect(try await original.salvo("env", "use", "zeta").status == 0)
+        try await original.addRequest("plain", "--trigger", "1", "--email", "a@x.io")
+        try await original.addRequest("pinned", "--trigger", "1", "--email", "b@x.io", "--env", "alpha")
+        let first = try await original.salvo("export", "collection", "--format", "salvo")
+        let bundle = try #require(try first.stdout.json() as? [String: Any])
+        #expect(bundle["default_environment"] as? String == "zeta")
+        let environments = try #require(bundle["environments"] as? [[String: Any]])
+        #expect(environments.first { $0["name"] as? String == "alpha" }?["token_env"] as? String == "SALVO_TOKEN")
+        let file = original.folder + "/bundle.json"
+        try first.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+
+        let copy = try Workspace()
+        #expect(try await copy.salvo("import", file).status == 0)
+        let listed = try #require(try await copy.salvo("env", "list", "--json").stdout.json() as? [[String: Any]])
+        #expect(listed.first { $0["default"] as? Bool == true }?["name"] as? String == "zeta")
+        let second = try await copy.salvo("export", "collection", "--format", "salvo")
+        #expect(second.stdout == first.stdout, "export, import, export: the same bytes")
+        let plain = try await copy.salvo("send", "plain", "--dry-run", env: ["Z_TOKEN": "z-0123456789"])
+        #expect(plain.stdout.contains("https://zeta.example.com/"), "\(plain)")
+
+        // A store whose default is another 'zeta': renamed on import, and followed by the file's requests that
+        // had no environment of their own.
+        let other = try Workspace()
+        try await other.addEnvironment("zeta", url: "https://other.example.com")
+        let renamed = try await other.salvo("import", file, "--on-conflict", "rename")
+        #expect(renamed.status == 0, "\(renamed)")
+        #expect(renamed.stdout.contains("zeta -> zeta-2"), "\(renamed)")
+        #expect(renamed.stdout.contains("it goes to 'zeta-2', the file's default environment"), "\(renamed)")
+        #expect(renamed.stdout.contains("`salvo env edit alpha --token-stdin`"), "\(renamed)")
+        let shown = try #require(
+            try await other.salvo("request", "show", "plain", "--json").stdout.json() as? [String: Any])
+        #expect(shown["environment"] as? String == "zeta-2")
+        let afterImport = try #require(try await other.salvo("env", "list", "--json").stdout.json() as? [[String: Any]])
+        #expect(
+            afterImport.first { $0["default"] as? Bool == true }?["name"] as? String == "zeta",
+            "the store's default kept")
+    }
+
     @Test("the Postman collection is v2.1: folders as items, variables, raw JSON bodies with the token variable")
     func postmanShape() async throws {
         let work = try Workspace()
@@ -124,9 +170,16 @@ struct InterchangeTests {
 
         let v20 = try await work.salvo("import", Self.fixtures + "/postman-v2.0.json")
         #expect(v20.status == 0, "\(v20)")
-        #expect(v20.stdout.contains("1 added") && v20.stdout.contains("2 left out"), "\(v20)")
+        #expect(v20.stdout.contains("2 added") && v20.stdout.contains("2 left out"), "\(v20)")
+        #expect(
+            v20.stdout.contains("names its host https://legacy.example.com: it keeps it, through the new environment"),
+            "a request that names its host is never retargeted silently: \(v20)")
         let legacy = try await work.salvo("request", "show", "Launch-by-profile", "--json")
         #expect(legacy.stdout.contains("\"legacy\"") && legacy.stdout.contains("\"vip\""), "tags from the description")
+        let legacyRequest = try #require(try legacy.stdout.json() as? [String: Any])
+        #expect(legacyRequest["environment"] as? String == "legacy.example.com")
+        let legacyEnvironment = try await work.salvo("env", "show", "legacy.example.com", "--json")
+        #expect(legacyEnvironment.stdout.contains("\"https://legacy.example.com\""), "\(legacyEnvironment)")
 
         let environment = try await work.salvo("import", Self.fixtures + "/postman-environment.json")
         #expect(environment.status == 0 && environment.stdout.contains("environment Production-EU"), "\(environment)")

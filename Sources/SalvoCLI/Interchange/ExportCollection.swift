@@ -43,9 +43,15 @@ struct ExportCollection: ParsableCommand {
             }
             switch format {
             case .salvo:
-                let used = Set(requests.compactMap(\.environment))
+                let fallback = try store.defaultEnvironmentName()
+                let used = Set(requests.map { $0.environment ?? fallback ?? "" })
                 let environments = try store.environments().filter { folder == nil || used.contains($0.name) }
-                return (SalvoBundle.document(environments: environments, requests: requests), requests.count)
+                return (
+                    SalvoBundle.document(
+                        environments: environments, requests: requests,
+                        defaultEnvironment: environments.contains { $0.name == fallback } ? fallback : nil),
+                    requests.count
+                )
             case .postman:
                 let name = try env ?? store.defaultEnvironmentName()
                 let environment = try name.map { try store.environment(named: $0) }

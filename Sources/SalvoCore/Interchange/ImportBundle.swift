@@ -36,6 +36,10 @@ public struct ImportBundle: Sendable {
     public var environments: [ImportedEnvironment] = []
     public var requests: [ImportedRequest] = []
     public var skipped: [Skipped] = []
+    /// The environment the file's requests without one of their own go to (its name in the file).
+    public var defaultEnvironment: String?
+    /// What the import did that the user should know, such as an environment made for a host a request names.
+    public var notes: [String] = []
     /// Names the file gave that salvo had to change to follow its naming rule, as (from, to).
     public var renamed: [(from: String, to: String)] = []
     private var renamedFrom: Set<String> = []

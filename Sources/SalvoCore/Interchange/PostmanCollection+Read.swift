@@ -2,7 +2,9 @@ extension PostmanCollection {
     /// Reads a v2.0 or v2.1 collection. POSTs to `.../api/v1.1/METHOD` with a raw JSON body become requests
     /// (`{{variables}}` kept, bare ones such as `"id": {{trigger}}` quoted); folders stay folders; a
     /// `base_url` collection variable makes an environment named after the collection that holds the other
-    /// variables. Everything else is listed as skipped with the reason.
+    /// variables, the file's default. A request that names its host (`https://host/api/v1.1/...`) keeps it: it
+    /// goes to an environment made for that host, which the import reports. Everything else is listed as
+    /// skipped with the reason.
     static func read(_ root: JSONCursor) throws(InputError) -> ImportBundle {
         guard let info = try root["info"]?.object() else {
             throw InputError("$.info is missing: a Postman collection starts with \"info\": {\"name\", \"schema\"}")
@@ -31,6 +33,8 @@ extension PostmanCollection {
     private struct Reader {
         var bundle: ImportBundle
         var requestNames = UniqueNames()
+        /// The environments made for hosts requests name, by base URL.
+        var hostEnvironments: [String: String] = [:]
 
         mutating func skip(_ item: String, _ reason: String) {
             bundle.skipped.append(.init(item: item, reason: reason))
@@ -84,7 +88,7 @@ extension PostmanCollection {
             guard verb.uppercased() == "POST" else {
                 throw Skip("a \(verb) request: salvo launches API methods with POST and a JSON body")
             }
-            let method = try apiMethod(try request.required("url"))
+            let (method, host) = try apiMethod(try request.required("url"))
             guard let body = request["body"] else { throw Skip("no body: salvo launches need a JSON body") }
             let mode = try body.required("mode").string()
             guard mode == "raw" else { throw Skip("a \(mode) body: salvo sends JSON bodies only") }
@@ -113,11 +117,38 @@ extension PostmanCollection {
                     launch.environment = String(line.dropFirst(PostmanCollection.environmentLine.count))
                 }
             }
+            if let host, launch.environment == nil { launch.environment = try environment(forHost: host, label: label) }
             return launch
         }
 
-        /// The API method of a request URL: what follows `/api/v1.1/`, without a query or trailing slash.
-        private func apiMethod(_ url: JSONCursor) throws -> String {
+        /// The environment for requests sent to `baseURL` (a host the request names, not `{{base_url}}`): made on
+        /// first use, named after the host, reading its token from `$SALVO_TOKEN` until one is given.
+        private mutating func environment(forHost baseURL: String, label: String) throws -> String {
+            let normalized: String
+            do {
+                normalized = try BaseURL.normalize(baseURL)
+            } catch {
+                throw Skip("its URL's host \(baseURL) is not a base URL salvo can use (\(error.message))")
+            }
+            if let name = hostEnvironments[normalized] { return name }
+            let host = normalized.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first ?? ""
+            let name = Name.sanitized(String(host)) ?? "host"
+            hostEnvironments[normalized] = name
+            bundle.environments.append(
+                .init(
+                    environment: Environment(
+                        name: name, baseURL: normalized, token: .variable(ImportBundle.defaultTokenVariable)),
+                    tokenGiven: false, source: label))
+            bundle.notes.append(
+                "\(label) names its host \(normalized): it keeps it, through the new environment '\(name)' "
+                    + "(token from $\(ImportBundle.defaultTokenVariable) until you run "
+                    + "`salvo env edit \(name) --token-stdin`)")
+            return name
+        }
+
+        /// The API method of a request URL (what follows `/api/v1.1/`, without a query or trailing slash), and the
+        /// base URL before it when the URL names a host rather than a `{{variable}}`.
+        private func apiMethod(_ url: JSONCursor) throws -> (method: String, host: String?) {
             let raw: String
             if case .string(let text) = url.value {
                 raw = text
@@ -137,7 +168,9 @@ extension PostmanCollection {
             } catch {
                 throw Skip(error.message)
             }
-            return String(method)
+            let prefix = String(raw[..<range.lowerBound])
+            let named = !prefix.contains("{{") && (prefix.hasPrefix("http://") || prefix.hasPrefix("https://"))
+            return (String(method), named ? prefix : nil)
         }
 
         private func description(_ value: JSONCursor?) throws(InputError) -> String {
@@ -192,6 +225,7 @@ extension PostmanCollection {
             }
             bundle.environments.append(
                 .init(environment: environment, tokenGiven: tokenGiven, source: "$.variable"))
+            bundle.defaultEnvironment = name
         }
 
         /// `raw` with every `{{variable}}` that stands outside a JSON string put in quotes, so a body Postman

@@ -1,25 +1,30 @@
 /// salvo's own interchange file, the lossless form of a collection: environments (without their tokens),
 /// requests with their folders, tags and default environments.
 ///
-///     {"salvo": "bundle", "version": 1, "environments": [...], "requests": [...]}
+///     {"salvo": "bundle", "version": 1, "default_environment": "prod", "environments": [...], "requests": [...]}
 public enum SalvoBundle {
     public static let version = 1
 
-    /// The bundle of `environments` and `requests`, in the order given.
-    public static func document(environments: [Environment], requests: [LaunchRequest]) -> JSONValue {
+    /// The bundle of `environments` and `requests`, in the order given, and the environment that requests
+    /// without one of their own go to.
+    public static func document(
+        environments: [Environment], requests: [LaunchRequest], defaultEnvironment: String?
+    ) -> JSONValue {
         [
             "salvo": "bundle", "version": .integer(version),
+            "default_environment": defaultEnvironment.map { .string($0) } ?? .null,
             "environments": .array(environments.map(environmentDocument)),
             "requests": .array(requests.map(RequestDocument.json)),
         ]
     }
 
-    /// An environment as the bundle keeps it: a stored token is left out (`token_env` null); a token read from
-    /// a variable keeps the variable's name, which is no secret.
+    /// An environment as the bundle keeps it. `token_env` says where an importing store reads the token: a
+    /// variable keeps its name (no secret); a stored token is left out and the importer reads
+    /// `$SALVO_TOKEN` until a token is given, so the file says exactly that.
     static func environmentDocument(_ environment: Environment) -> JSONValue {
         let variable: JSONValue
         switch environment.token {
-        case .stored: variable = .null
+        case .stored: variable = .string(ImportBundle.defaultTokenVariable)
         case .variable(let name): variable = .string(name)
         }
         return [
@@ -61,6 +66,13 @@ public enum SalvoBundle {
             try once("request " + request.name, item)
             bundle.requests.append(.init(request: request, source: item.path))
         }
+        if let name = root["default_environment"], name.value != .null {
+            let text = try name.string()
+            guard bundle.environments.contains(where: { $0.environment.name == text }) else {
+                throw name.error("names no environment of the bundle")
+            }
+            bundle.defaultEnvironment = text
+        }
         return bundle
     }
 
@@ -98,6 +110,8 @@ public enum SalvoBundle {
         } catch {
             throw item.error(error.message)
         }
-        return .init(environment: environment, tokenGiven: tokenVariable != nil, source: item.path)
+        // `$SALVO_TOKEN` is what an environment without a token of its own reads: the file names no token then.
+        let tokenGiven = tokenVariable.map { $0 != ImportBundle.defaultTokenVariable } ?? false
+        return .init(environment: environment, tokenGiven: tokenGiven, source: item.path)
     }
 }
