@@ -30,6 +30,8 @@ public struct RunRecord: Equatable, Sendable {
     public var retries = 0
     public var bail = false
     public var force = false
+    /// How many launches the run was to make (positions), when known: reports count those never attempted.
+    public var planned: Int?
     /// The run's report files (`KIND=ABSOLUTE-PATH`), rewritten whole by a resume that names none of its own.
     public var reports: [String] = []
 
@@ -63,6 +65,7 @@ public struct RunRecord: Equatable, Sendable {
             .init("timeout_seconds", .number(String(timeoutSeconds))), .init("retries", .integer(retries)),
             .init("bail", .bool(bail)), .init("force", .bool(force)),
             .init("reports", .array(reports.map { .string($0) })),
+            .init("planned", planned.map { .integer($0) } ?? .null),
         ])
     }
 
@@ -100,5 +103,6 @@ public struct RunRecord: Equatable, Sendable {
         bail = settings["bail"] == .bool(true)
         force = settings["force"] == .bool(true)
         if case .array(let items)? = settings["reports"] { reports = items.compactMap(\.stringValue) }
+        planned = number("planned").map { Int($0) }
     }
 }

@@ -155,12 +155,16 @@ struct OutputFileTests {
         #expect(partial.hasSuffix("}"), "cut at a record boundary")
         let cases = try String(contentsOfFile: junit, encoding: .utf8).components(separatedBy: "<testcase ").count - 1
         #expect(cases >= answered - 1)
-        let resume = try await work.salvo(
-            "run", "--resume", "1", "--quiet", "--report", "json=\(json)", "--report", "junit=\(junit)")
+        let interim = try await work.salvo("report", "1", "--format", "junit")
+        #expect(interim.stdout.contains("launch(es) not attempted\""), "a stopped run fails its report: \(interim)")
+        #expect(interim.stdout.contains("type=\"not-attempted\""))
+        // The resume rewrites the run's own report files: they were recorded with it.
+        let resume = try await work.salvo("run", "--resume", "1", "--quiet")
         #expect(resume.status == 0, "\(resume)")
         let whole = try #require(try String(contentsOfFile: json, encoding: .utf8).json() as? [String: Any])
         #expect((whole["launches"] as? [Any])?.count == 200)
         #expect((whole["summary"] as? [String: Any])?["ok"] as? Int == 200)
+        #expect((whole["summary"] as? [String: Any])?["not_attempted"] as? Int == 0)
         #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("tests=\"200\" failures=\"0\""))
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["run.json", "run.xml"])
         let delivered = await sandbox.deliveries()

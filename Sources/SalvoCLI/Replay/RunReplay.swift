@@ -96,7 +96,8 @@ struct RunReplay {
             context.console.note("dry run: nothing was sent or recorded")
             return .success
         }
-        let record = pace.record(timeout: launch.timeout, force: launch.force)
+        var record = pace.record(timeout: launch.timeout, force: launch.force)
+        record.planned = chosen.count
         let start = RunStart(
             kind: .replay, environment: given?.name ?? info.environment,
             selection: ["replay_of_run": .number(String(original)), "launches": .string(selection.rawValue)],

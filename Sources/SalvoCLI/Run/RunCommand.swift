@@ -105,6 +105,7 @@ struct RunCommand: AsyncParsableCommand {
         let reports = try pace.reportTargets()
         let checked = try service.validate(spec, samples: dryRun ? 3 : 0, findDuplicates: dryRun)
         let total = checked.rows * spec.targets.count * spec.iterations
+        record.planned = total
         if dryRun {
             printDryRun(checked, spec: spec, total: total, context: context)
             return .success

@@ -56,8 +56,13 @@ struct RunReportBuilder {
 
     func write(_ target: ReportTarget, run: Int64) throws {
         let info = try store.run(id: run)
+        let launched = info.counts.values.reduce(0, +)
+        let planned = RunRecord(selection: info.selection, settings: info.settings, environment: info.environment)
+            .planned
+        let notAttempted = max(0, (planned ?? launched) - launched)
         let file = try target.output.open()
-        let totals = RunReportFormat.Totals(counts: info.counts, seconds: Self.seconds(info))
+        let totals = RunReportFormat.Totals(
+            counts: info.counts, notAttempted: notAttempted, seconds: Self.seconds(info))
         file.write(RunReportFormat.header(target.kind, run: run, totals: totals))
         var durations: [Double] = []
         var first = true
@@ -71,10 +76,10 @@ struct RunReportBuilder {
         }
         durations.sort()
         let summary = RunSummary(
-            counts: info.counts, launches: info.counts.values.reduce(0, +), seconds: totals.seconds,
+            counts: info.counts, launches: launched, seconds: totals.seconds,
             p50: RunSummary.percentile(durations, 0.5), p95: RunSummary.percentile(durations, 0.95),
             max: durations.last)
-        file.write(RunReportFormat.footer(target.kind, summary: summary))
+        file.write(RunReportFormat.footer(target.kind, run: run, summary: summary, notAttempted: notAttempted))
         try file.close()
     }
 
@@ -93,6 +98,8 @@ enum RunReportFormat {
     /// What a JUnit header counts.
     struct Totals {
         var counts: [LaunchResult: Int]
+        /// Positions of the run never attempted (it stopped before them): one failing test case says so.
+        var notAttempted: Int
         var seconds: Double
     }
 
@@ -105,8 +112,9 @@ enum RunReportFormat {
             // While the run goes its counts are not known: the rewrite at its end adds them.
             guard let totals else { return xml + "<testsuites>\n  <testsuite name=\"salvo run \(run)\">\n" }
             let counts = totals.counts
-            let tests = counts.values.reduce(0, +)
-            let failures = (counts[.rejected] ?? 0) + (counts[.notSent] ?? 0) + (counts[.unknown] ?? 0)
+            let stopped = totals.notAttempted > 0 ? 1 : 0
+            let tests = counts.values.reduce(0, +) + stopped
+            let failures = (counts[.rejected] ?? 0) + (counts[.notSent] ?? 0) + (counts[.unknown] ?? 0) + stopped
             let skipped = counts[.skipped] ?? 0
             return xml + "<testsuites tests=\"\(tests)\" failures=\"\(failures)\" skipped=\"\(skipped)\">\n"
                 + "  <testsuite name=\"salvo run \(run)\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" "
@@ -123,10 +131,19 @@ enum RunReportFormat {
         }
     }
 
-    static func footer(_ kind: ReportKind, summary: RunSummary) -> String {
+    static func footer(_ kind: ReportKind, run: Int64, summary: RunSummary, notAttempted: Int) -> String {
         switch kind {
-        case .json: "\n],\"summary\":\(summary.json.compact)}\n"
-        case .junit: "  </testsuite>\n</testsuites>\n"
+        case .json:
+            let figures = summary.json.setting("not_attempted", to: .integer(notAttempted))
+            return "\n],\"summary\":\(figures.compact)}\n"
+        case .junit:
+            let stopped =
+                notAttempted == 0
+                ? ""
+                : "    <testcase classname=\"salvo\" name=\"\(notAttempted) launch(es) not attempted\" time=\"0.000\">"
+                    + "<failure type=\"not-attempted\" message=\"the run stopped before them; "
+                    + "salvo run --resume \(run) sends them\"/></testcase>\n"
+            return stopped + "  </testsuite>\n</testsuites>\n"
         }
     }
 

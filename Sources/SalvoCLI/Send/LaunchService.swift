@@ -63,6 +63,7 @@ struct LaunchService {
         var settings = RunRecord()
         settings.timeoutSeconds = timeout
         settings.force = force
+        settings.planned = 1
         let record = spec.record(settings, fingerprinter: store.fingerprinter)
         let start = RunStart(
             kind: .send, environment: ready.environment.name, selection: record.selection, settings: record.settings)

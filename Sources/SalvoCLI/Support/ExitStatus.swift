@@ -24,8 +24,9 @@ enum ExitStatus: Int32 {
              variable; nothing was sent or changed
           3  transport: the server could not be reached, or the outcome of a
              launch is unknown
-          4  the store: locked past the timeout, corrupt, unreadable, or
-             written by a newer salvo
+          4  the store: missing, locked past the timeout, corrupt, unreadable,
+             or written by a newer salvo; or a report that could not be
+             written after launches went out
         """
 
     /// The code for an error that ended a command.
