@@ -54,25 +54,22 @@ public struct DuplicateGuard: Equatable, Sendable {
 public struct GuardHit: Equatable, Sendable {
     /// The ledger id of the earlier launch's attempt.
     public var ledgerID: Int64
-    /// When its success was recorded (or, when pending, when it was sent).
-    public var at: String
     /// The rule under which the two are identical.
     public var rule: GuardRule
     /// Whether the earlier launch's outcome is not known yet.
     public var pending: Bool
 
-    public init(ledgerID: Int64, at: String, rule: GuardRule, pending: Bool = false) {
+    public init(ledgerID: Int64, rule: GuardRule, pending: Bool = false) {
         self.ledgerID = ledgerID
-        self.at = at
         self.rule = rule
         self.pending = pending
     }
 
-    /// Why the launch was skipped, for the ledger and the terminal.
+    /// Why the launch was skipped, for the ledger and the terminal (`salvo history show ID` has the details).
     public var reason: String {
         pending
-            ? "an identical launch (\(rule.summary)) #\(ledgerID) sent at \(at) may have been delivered: its outcome "
-                + "is unknown; resuming its run settles it with its own Request-ID (salvo history show \(ledgerID))"
-            : "an identical launch (\(rule.summary)) #\(ledgerID) succeeded at \(at)"
+            ? "an identical launch (\(rule.summary)) #\(ledgerID) may have been delivered: its outcome is unknown; "
+                + "resuming its run settles it with its own Request-ID (salvo history show \(ledgerID))"
+            : "an identical launch (\(rule.summary)) #\(ledgerID) succeeded (salvo history show \(ledgerID))"
     }
 }

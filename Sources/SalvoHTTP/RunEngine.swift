@@ -223,9 +223,7 @@ public final class RunEngine: Sendable {
             // A success, or a launch that may have been delivered, holds back the identical ones after it.
             settled.batch = batch
             if [.ok, .unknown].contains(outcome.result), let check = launch.duplicateGuard {
-                settled.hit = GuardHit(
-                    ledgerID: id, at: Timestamp.string(from: Date()), rule: check.rule,
-                    pending: outcome.result == .unknown)
+                settled.hit = GuardHit(ledgerID: id, rule: check.rule, pending: outcome.result == .unknown)
             }
             await observer.finished(FinishedLaunch(id: id, attempt: plan.attempt, outcome: outcome))
             if settings.bail, outcome.result != .ok, outcome.result != .skipped {

@@ -39,4 +39,17 @@ extension Store {
         }
         return RunLock(descriptor: descriptor)
     }
+
+    /// Whether a process holds run `id`'s lock now (is running or resuming it).
+    func isRunHeld(_ id: Int64) -> Bool {
+        let descriptor = Glibc.open(path + "-runs", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { Glibc.close(descriptor) }
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = off_t(id)
+        lock.l_len = 1
+        return fcntl(descriptor, F_GETLK, &lock) == 0 && lock.l_type != Int16(F_UNLCK)
+    }
 }

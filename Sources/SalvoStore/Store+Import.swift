@@ -33,9 +33,14 @@ extension Store {
             var takenEnvironments = try names("environments")
             var takenRequests = try names("requests")
             let storeDefault = try Self.defaultEnvironmentName(db)
+            var hostEnvironments: Set<String> = []
             for imported in bundle.environments {
-                let entry = try importEnvironment(db, imported, policy: policy, names: &takenEnvironments)
+                let entry =
+                    imported.madeForHost
+                    ? try importHostEnvironment(db, imported, names: &takenEnvironments)
+                    : try importEnvironment(db, imported, policy: policy, names: &takenEnvironments)
                 environmentNames[entry.fileName] = entry.name
+                if imported.madeForHost { hostEnvironments.insert(entry.name) }
                 entries.append(entry)
             }
             // The file's default environment, under its name in the store: it becomes the store's default when
@@ -55,6 +60,9 @@ extension Store {
                 } else if let environment = request.environment {
                     if let name = environmentNames[environment] {
                         request.environment = name
+                        if hostEnvironments.contains(name) {
+                            note = "its URL names its host: it keeps it, through environment '\(name)'"
+                        }
                     } else if try Self.environmentID(db, named: environment) == nil {
                         request.environment = nil
                         note = "its default environment '\(environment)' is neither in the store nor in the file"
@@ -67,6 +75,37 @@ extension Store {
             }
             return entries
         }
+    }
+
+    /// An environment made for the host a request names: the store's environment that points there if there is
+    /// one, else a new one under a free name (never skipped or replaced, which would send the request elsewhere).
+    private func importHostEnvironment(
+        _ db: Database, _ imported: ImportBundle.ImportedEnvironment, names: inout UniqueNames
+    ) throws -> ImportEntry {
+        var environment = imported.environment
+        let fileName = environment.name
+        if let existing = try String.fetchOne(
+            db, sql: "SELECT name FROM environments WHERE base_url = ? ORDER BY name LIMIT 1",
+            arguments: [environment.baseURL])
+        {
+            return ImportEntry(
+                entity: .environment, name: existing, fileName: fileName, action: .skipped,
+                note: "the store's environment '\(existing)' already points at \(environment.baseURL), a host the "
+                    + "file's requests name")
+        }
+        var number = 2
+        while try Self.environmentID(db, named: environment.name) != nil {
+            environment.name = "\(fileName)-\(number)"
+            number += 1
+        }
+        _ = names.claim(environment.name)
+        try insertEnvironment(db, environment)
+        return ImportEntry(
+            entity: .environment, name: environment.name, fileName: fileName,
+            action: environment.name == fileName ? .added : .renamed,
+            note: "made for \(environment.baseURL), a host the file's requests name; it reads "
+                + "$\(ImportBundle.defaultTokenVariable) until you run `salvo env edit \(environment.name) --token-stdin`"
+        )
     }
 
     private func importEnvironment(

@@ -53,15 +53,11 @@ extension Store: LaunchLedger {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT a.seq, a.at AS sent_at, o.at, o.result FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
+                    SELECT a.seq, o.result FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
                     WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq DESC LIMIT 1
                     """,
                 arguments: arguments)
-            return row.map { row in
-                let pending = row["result"] as String? != "ok"
-                return GuardHit(
-                    ledgerID: row["seq"], at: pending ? row["sent_at"] : row["at"], rule: check.rule, pending: pending)
-            }
+            return row.map { GuardHit(ledgerID: $0["seq"], rule: check.rule, pending: $0["result"] as String? != "ok") }
         }
     }
 

@@ -34,7 +34,7 @@ extension Store {
     public func runs(limit: Int = 20) throws -> [RunInfo] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
-                try Self.runInfo(db, $0)
+                try runInfo(db, $0)
             }
         }
     }
@@ -55,7 +55,7 @@ extension Store {
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             return try Row.fetchAll(db, sql: "SELECT * FROM runs \(filter) ORDER BY id", arguments: arguments).map {
-                try Self.runInfo(db, $0)
+                try runInfo(db, $0)
             }
         }
     }
@@ -66,7 +66,7 @@ extension Store {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
                 throw StoreError.notFound(kind: "run", name: "\(id)")
             }
-            return try Self.runInfo(db, row)
+            return try runInfo(db, row)
         }
     }
 
@@ -147,6 +147,13 @@ extension Store {
                     WHERE o.result IN ('ok', 'rejected', 'skipped')
                     """, arguments: [run]) ?? 0
         }
+    }
+
+    private func runInfo(_ db: Database, _ row: Row) throws -> RunInfo {
+        var info = try Self.runInfo(db, row)
+        // A run whose process is gone (killed, crashed) is not running, whatever its row still says.
+        if info.state == .running, !isRunHeld(info.id) { info.state = .interrupted }
+        return info
     }
 
     private static func runInfo(_ db: Database, _ row: Row) throws -> RunInfo {

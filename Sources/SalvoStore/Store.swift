@@ -44,7 +44,9 @@ public final class Store: Sendable {
     public static func open(
         at path: String, author: Operator, create: Bool = true, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> Store {
-        guard create || FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
+        // An empty file is no store either: opening it would write the schema into it.
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard create || (size ?? 0) > 0 else { throw StoreError.missing(path: path) }
         let directory =
             (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         if isOnReadOnlyFileSystem(directory) { return try openReadOnly(at: path, author: author, clock: clock) }

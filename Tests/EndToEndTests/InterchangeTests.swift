@@ -172,14 +172,31 @@ struct InterchangeTests {
         #expect(v20.status == 0, "\(v20)")
         #expect(v20.stdout.contains("2 added") && v20.stdout.contains("2 left out"), "\(v20)")
         #expect(
-            v20.stdout.contains("names its host https://legacy.example.com: it keeps it, through the new environment"),
+            v20.stdout.contains("its URL names its host: it keeps it, through environment 'legacy.example.com'"),
             "a request that names its host is never retargeted silently: \(v20)")
+        #expect(v20.stdout.contains("made for https://legacy.example.com, a host the file's requests name"))
         let legacy = try await work.salvo("request", "show", "Launch-by-profile", "--json")
         #expect(legacy.stdout.contains("\"legacy\"") && legacy.stdout.contains("\"vip\""), "tags from the description")
         let legacyRequest = try #require(try legacy.stdout.json() as? [String: Any])
         #expect(legacyRequest["environment"] as? String == "legacy.example.com")
         let legacyEnvironment = try await work.salvo("env", "show", "legacy.example.com", "--json")
         #expect(legacyEnvironment.stdout.contains("\"https://legacy.example.com\""), "\(legacyEnvironment)")
+        // A store whose environment of that name points elsewhere: whatever the policy, the request keeps its host.
+        let clash = try Workspace()
+        try await clash.addEnvironment("legacy.example.com", url: "https://elsewhere.example.net")
+        for policy in ["skip", "replace"] {
+            let imported = try await clash.salvo(
+                "import", Self.fixtures + "/postman-v2.0.json", "--on-conflict", policy, "--json")
+            #expect(imported.status == 0, "\(imported)")
+            let request = try #require(
+                try await clash.salvo("request", "show", "Launch-by-profile", "--json").stdout.json() as? [String: Any])
+            let target = try #require(request["environment"] as? String)
+            let shown = try await clash.salvo("env", "show", target, "--json")
+            #expect(shown.stdout.contains("\"https://legacy.example.com\""), "\(policy): \(target) \(shown)")
+        }
+        let dry = try Workspace()
+        let dryRun = try await dry.salvo("import", Self.fixtures + "/postman-v2.0.json", "--dry-run")
+        #expect(dryRun.status == 4 && !FileManager.default.fileExists(atPath: dry.store), "\(dryRun)")
 
         let environment = try await work.salvo("import", Self.fixtures + "/postman-environment.json")
         #expect(environment.status == 0 && environment.stdout.contains("environment Production-EU"), "\(environment)")

@@ -155,6 +155,8 @@ struct OutputFileTests {
         #expect(partial.hasSuffix("}"), "cut at a record boundary")
         let cases = try String(contentsOfFile: junit, encoding: .utf8).components(separatedBy: "<testcase ").count - 1
         #expect(cases >= answered - 1)
+        let killed = try #require(try await work.salvo("runs", "show", "1", "--json").stdout.json() as? [String: Any])
+        #expect(killed["state"] as? String == "interrupted", "its process is gone: \(killed)")
         let interim = try await work.salvo("report", "1", "--format", "junit")
         #expect(interim.stdout.contains("launch(es) not attempted\""), "a stopped run fails its report: \(interim)")
         #expect(interim.stdout.contains("type=\"not-attempted\""))

@@ -155,7 +155,7 @@ struct SendTests {
         #expect(skipped.status == 0)
         #expect(
             skipped.stdout.contains(
-                "skipped   an identical launch (same environment, method and body) #3 succeeded at"),
+                "skipped   an identical launch (same environment, method and body) #3 succeeded (salvo history show 3)"),
             "\(skipped)")
         #expect(await sandbox.deliveries() == ["a@x.io": 3])
         #expect(try await work.salvo("env", "edit", "sb", "--guard-rule", "recipient").status == 0)

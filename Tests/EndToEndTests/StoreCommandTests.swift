@@ -137,7 +137,9 @@ struct StoreCommandTests {
         #expect(help.status == 0)
         #expect(
             help.stdout.contains(
-                "4  the store: locked past the timeout, corrupt, unreadable, or\n     written by a newer salvo"))
+                "4  the store: missing, locked past the timeout, corrupt, unreadable,\n     or written by a newer salvo"
+            ),
+            "\(help)")
         let version = try await work.salvo("--version")
         #expect(version.status == 0)
         #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)

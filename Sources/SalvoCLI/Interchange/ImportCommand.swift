@@ -43,7 +43,7 @@ struct ImportCommand: ParsableCommand {
         } catch let error as InputError {
             throw InputError("\(file): \(error.message); nothing was imported")
         }
-        let entries = try context.withStore(creating: true) { store in
+        let entries = try context.withStore(creating: !dryRun) { store in
             try store.importBundle(bundle, onConflict: onConflict, dryRun: dryRun)
         }
         let report = ImportReport(bundle: bundle, entries: entries, dryRun: dryRun)

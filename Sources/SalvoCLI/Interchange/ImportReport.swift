@@ -29,10 +29,6 @@ struct ImportReport {
             lines.append("names changed to follow salvo's rule (letters, digits, '.', '_', '-'):")
             lines += bundle.renamed.map { "  \(JSONValue.string($0.from).compact) -> \($0.to)" }
         }
-        if !bundle.notes.isEmpty {
-            lines.append("to note:")
-            lines += bundle.notes.map { "  \($0)" }
-        }
         if !bundle.skipped.isEmpty {
             lines.append("left out:")
             lines += bundle.skipped.map { "  \($0.item): \($0.reason)" }
@@ -54,7 +50,6 @@ struct ImportReport {
                 }),
             "renamed": .array(bundle.renamed.map { ["from": .string($0.from), "to": .string($0.to)] }),
             "skipped": .array(bundle.skipped.map { ["item": .string($0.item), "reason": .string($0.reason)] }),
-            "notes": .array(bundle.notes.map { .string($0) }),
         ]
     }
 }

@@ -14,6 +14,9 @@ public struct ImportBundle: Sendable {
         public var tokenGiven: Bool
         /// The JSON path of the item in the file.
         public var source: String
+        /// Made for the host a request's URL names: the import reuses an environment of the store that points
+        /// there, or adds one under a free name, whatever the conflict policy, so no request changes host.
+        public var madeForHost = false
     }
 
     /// A request from the file, with the JSON path of its item.
@@ -38,8 +41,6 @@ public struct ImportBundle: Sendable {
     public var skipped: [Skipped] = []
     /// The environment the file's requests without one of their own go to (its name in the file).
     public var defaultEnvironment: String?
-    /// What the import did that the user should know, such as an environment made for a host a request names.
-    public var notes: [String] = []
     /// Names the file gave that salvo had to change to follow its naming rule, as (from, to).
     public var renamed: [(from: String, to: String)] = []
     private var renamedFrom: Set<String> = []

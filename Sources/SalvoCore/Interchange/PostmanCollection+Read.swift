@@ -122,7 +122,8 @@ extension PostmanCollection {
         }
 
         /// The environment for requests sent to `baseURL` (a host the request names, not `{{base_url}}`): made on
-        /// first use, named after the host, reading its token from `$SALVO_TOKEN` until one is given.
+        /// first use, named after the host, reading its token from `$SALVO_TOKEN` until one is given; the import
+        /// reports it.
         private mutating func environment(forHost baseURL: String, label: String) throws -> String {
             let normalized: String
             do {
@@ -138,11 +139,7 @@ extension PostmanCollection {
                 .init(
                     environment: Environment(
                         name: name, baseURL: normalized, token: .variable(ImportBundle.defaultTokenVariable)),
-                    tokenGiven: false, source: label))
-            bundle.notes.append(
-                "\(label) names its host \(normalized): it keeps it, through the new environment '\(name)' "
-                    + "(token from $\(ImportBundle.defaultTokenVariable) until you run "
-                    + "`salvo env edit \(name) --token-stdin`)")
+                    tokenGiven: false, source: label, madeForHost: true))
             return name
         }
 
