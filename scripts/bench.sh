@@ -98,7 +98,7 @@ read -r med min max < <(median_of "$work/list.csv" 1); record list_sqlite "sqlit
 
 echo "5. history on a store with 1,000,000 ledger entries vs sqlite3" >&2
 big=$work/big.db
-SALVO_STORE=$big "$salvo" store info > /dev/null
+printf t-bench-store | SALVO_STORE=$big "$salvo" env add bench --base-url http://127.0.0.1:1 --token-stdin > /dev/null
 sqlite3 "$big" > /dev/null <<'SQL'
 PRAGMA journal_mode = WAL;
 INSERT INTO runs (id, kind, started_at, environment, selection, settings, os_user, host)

@@ -40,18 +40,18 @@ struct NeverTwiceTests {
         #expect(await sandbox.records().count == 8)
     }
 
-    @Test("a send left unknown (with --var, a 1.5 s timeout) resumes with its Request-ID: delivered once")
+    @Test("a send left unknown (with --var, a 2.5 s timeout) resumes with its Request-ID: delivered once")
     func resumeOfUnknownSend() async throws {
-        var sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 4_000 }
+        var sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 6_000 }
         defer { Task { [sandbox] in await sandbox.stop() } }
         let work = try Workspace()
         try await work.addEnvironment("sb", url: sandbox.url)
         try await work.addRequest("hello", "--trigger", "1", "--email", "{{email}}")
-        let send = try await work.salvo("send", "hello", "--var", "email=b@x.io", "--timeout", "1.5")
+        let send = try await work.salvo("send", "hello", "--var", "email=b@x.io", "--timeout", "2.5")
         #expect(send.status == 3, "\(send)")
         let info = try #require(try await work.salvo("runs", "show", "1", "--json").stdout.json() as? [String: Any])
         let settings = try #require(info["settings"] as? [String: Any])
-        #expect(settings["timeout_seconds"] as? Double == 1.5, "recorded exactly: \(settings)")
+        #expect(settings["timeout_seconds"] as? Double == 2.5, "recorded exactly: \(settings)")
         sandbox = try await sandbox.restarted { $0.latencyMilliseconds = 0 }
         let resume = try await work.salvo("run", "--resume", "1", "--quiet")
         #expect(resume.status == 0, "\(resume)")

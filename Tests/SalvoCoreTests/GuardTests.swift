@@ -18,14 +18,14 @@ struct GuardTests {
 
     @Test("the finder reports repeats exactly, with their lines, in a fixed amount of memory")
     func finder() {
-        var finder = DuplicateFinder()
+        var finder = DuplicateFinder<String>()
         let keys = (0..<5_000).map { "key-\($0 % 4_000)" }
         for key in keys { finder.note(key) }
         #expect(finder.needsSecondPass)
         for (line, key) in keys.enumerated() { finder.count(key, line: line + 2) }
         #expect(finder.repeats == 1_000)
         #expect(finder.repeatLines == Array(4_002..<4_012))
-        var distinct = DuplicateFinder()
+        var distinct = DuplicateFinder<String>()
         for index in 0..<20_000 { distinct.note("row \(index)") }
         #expect(!distinct.needsSecondPass, "no false alarm among 20,000 distinct keys")
     }

@@ -106,14 +106,14 @@ struct RunService {
         /// The first rendered launches, token masked.
         var samples: [PreparedLaunch]
         /// Launches of one iteration identical (by their environment's guard rule) to an earlier one, when asked.
-        var duplicates: DuplicateFinder?
+        var duplicates: DuplicateFinder<GuardKey>?
     }
 
     /// Reads the whole data file once and renders every launch, so bad input stops the run before anything is
     /// sent. With `findDuplicates`, also finds the launches identical to an earlier one (reading the file a second
     /// time only when there are any), in memory that does not grow with the file.
     func validate(_ spec: RunPlanSpec, samples: Int, findDuplicates: Bool = false) throws -> Checked {
-        var checked = Checked(rows: 0, samples: [], duplicates: findDuplicates ? DuplicateFinder() : nil)
+        var checked = Checked(rows: 0, samples: [], duplicates: findDuplicates ? DuplicateFinder<GuardKey>() : nil)
         func check(_ row: DataRow?) throws {
             for target in spec.targets {
                 let body = try render(target, spec: spec, row: row)
@@ -163,16 +163,27 @@ struct RunService {
         return checked
     }
 
-    /// What makes two launches of a target identical under its environment's guard rule, for `--dry-run`.
-    static func guardKey(_ target: RunPlanSpec.Target, body: JSONValue) -> String {
-        let environment = target.environment.uid ?? target.environment.name
-        let method = target.request.method
+    /// What makes two launches identical under their environment's guard rule, for `--dry-run`: the same
+    /// environment and method, and the same body (`content`) or trigger and recipient (`recipient`).
+    struct GuardKey: Hashable, Sendable {
+        var environment: String
+        var method: String
+        var body: JSONValue?
+        var trigger: String?
+        var recipient: String?
+    }
+
+    static func guardKey(_ target: RunPlanSpec.Target, body: JSONValue) -> GuardKey {
+        var key = GuardKey(
+            environment: target.environment.uid ?? target.environment.name, method: target.request.method)
         switch target.environment.guardRule {
-        case .content: return "\(environment)\n\(method)\n\(body.compact)"
+        case .content: key.body = body
         case .recipient:
             let identity = LaunchIdentity(body: body, kind: target.request.kind)
-            return "\(environment)\n\(method)\n\(identity.trigger ?? "")\n\(identity.recipient)"
+            key.trigger = identity.trigger
+            key.recipient = identity.recipient
         }
+        return key
     }
 
     /// The body of a target's request for `row`, with a message naming the row when a value is missing or wrong.
