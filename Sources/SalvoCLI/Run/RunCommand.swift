@@ -134,7 +134,7 @@ struct RunCommand: AsyncParsableCommand {
                 "run \(id) is a \(info.kind); only runs and sends can be resumed (`salvo replay` launches anew)")
         }
         let record = RunRecord(selection: info.selection, settings: info.settings, environment: info.environment)
-        let reports = try pace.reportTargets(recorded: record.reports)
+        let reports = try pace.reportTargets(recorded: record.reports, console: service.context.console)
         let spec = try resumedSpec(info, record: record, service: service)
         let checked = try service.validate(spec, samples: 0)
         if let recorded = info.dataSHA256, recorded != checked.sha256 {

@@ -45,13 +45,26 @@ struct RunPaceOptions: ParsableArguments {
         concurrency != 1 || rate != nil || delay != nil || retries != 0 || bail
     }
 
-    /// The report targets (`recorded`, a run's own, when none is given), each checked to be writable: called
-    /// before anything is sent.
-    func reportTargets(recorded: [String] = []) throws -> [ReportTarget] {
-        try (reports.isEmpty ? recorded : reports).map { report in
-            let target = try ReportTarget.parse(report)
-            try target.output.check(flag: "--report \(target.kind.rawValue)=")
-            return target
+    /// The report targets, each checked to be writable: called before anything is sent. Without `--report`, a
+    /// resume rewrites the run's `recorded` report files; one that can no longer be written is left out with a
+    /// warning rather than stopping the resume.
+    func reportTargets(recorded: [String] = [], console: Console = .standard) throws -> [ReportTarget] {
+        guard reports.isEmpty else {
+            return try reports.map { report in
+                let target = try ReportTarget.parse(report)
+                try target.output.check(flag: "--report \(target.kind.rawValue)=")
+                return target
+            }
+        }
+        return recorded.compactMap { report in
+            do {
+                let target = try ReportTarget.parse(report)
+                try target.output.check(flag: "the run's report ")
+                return target
+            } catch {
+                console.warn("\((error as? InputError)?.message ?? "\(error)"); not rewritten")
+                return nil
+            }
         }
     }
 
