@@ -3,6 +3,7 @@
 #   make quickstart   build salvo and run its whole loop against the built-in sandbox (store: .build/quickstart)
 #   make test         build and run the whole test suite (what CI runs)
 #   make bench        release build, measured against the sandbox (see BENCHMARKS.md)
+#   make golden       re-record the golden output files (Tests/SalvoCLITests/Golden): review the diff
 #   make install      release binary (static Swift runtime) to $(PREFIX)/bin
 #   make format       apply swift format to the sources and tests
 #   make lint         check that swift format has nothing to change
@@ -14,7 +15,7 @@ PREFIX ?= /usr/local
 SALVO_DEBUG := .build/debug/salvo
 QUICKSTART_STORE ?= $(CURDIR)/.build/quickstart/salvo.db
 
-.PHONY: quickstart test bench build release install format lint deps clean
+.PHONY: quickstart test bench golden build release install format lint deps clean
 
 deps:
 	@scripts/install-deps.sh
@@ -28,6 +29,11 @@ quickstart: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+golden: deps
+	$(SWIFT) build --build-tests
+	SALVO_RECORD_GOLDEN=1 $(SWIFT) test --skip-build --filter SalvoCLITests
+	git status --short Tests/SalvoCLITests/Golden
 
 bench: deps
 	@scripts/bench.sh

@@ -1,9 +1,9 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Linux only: the store, the run lock and the console call Glibc directly (no Apple platform is claimed).
 let package = Package(
     name: "salvo",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "salvo", targets: ["salvo"])
     ],
@@ -35,10 +35,14 @@ let package = Package(
             name: "SalvoCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The storage protocols, their shared values and the storage error: what every backend implements.
+        .target(name: "SalvoStorage", dependencies: ["SalvoCore"]),
+        // The SQLite backend: the only module that imports GRDB.
         .target(
-            name: "SalvoStore",
+            name: "SalvoSQLite",
             dependencies: [
                 "SalvoCore",
+                "SalvoStorage",
                 "SalvoMigrations",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -50,6 +54,11 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Planning, the run lifecycle and engine, send, replay, reports and exports: what any front end calls.
+        .target(
+            name: "SalvoRunner",
+            dependencies: ["SalvoCore", "SalvoStorage", "SalvoSQLite", "SalvoHTTP"]
+        ),
         .target(
             name: "SalvoSandbox",
             dependencies: ["SalvoCore", .product(name: "Hummingbird", package: "hummingbird")]
@@ -58,8 +67,8 @@ let package = Package(
             name: "SalvoCLI",
             dependencies: [
                 "SalvoCore",
-                "SalvoStore",
-                "SalvoHTTP",
+                "SalvoStorage",
+                "SalvoRunner",
                 "SalvoSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,16 +84,24 @@ let package = Package(
                 "SalvoSandbox", "SalvoHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "SalvoHTTPTests", dependencies: ["SalvoHTTP", "SalvoStore", "SalvoSandbox"]),
         .testTarget(
-            name: "SalvoStoreTests",
-            dependencies: ["SalvoStore", "SalvoMigrations", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "SalvoRunnerTests", dependencies: ["SalvoRunner", "SalvoStorage", "SalvoSQLite", "SalvoSandbox"]
+        ),
+        .testTarget(
+            name: "SalvoSQLiteTests",
+            dependencies: [
+                "SalvoSQLite", "SalvoStorage", "SalvoMigrations", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Fixtures"]
         ),
+        // Commands run in process, their output pinned in golden files (`make golden` re-records them).
+        .testTarget(name: "SalvoCLITests", dependencies: ["SalvoCLI", "SalvoSandbox"], exclude: ["Golden"]),
+        // One conformance suite, run against every backend.
+        .testTarget(name: "SalvoStorageTests", dependencies: ["SalvoStorage", "SalvoSQLite"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "salvo", "SalvoSandbox", .product(name: "GRDB", package: "GRDB.swift"),
+                "salvo", "SalvoSandbox", "SalvoSQLite",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Fixtures"]

@@ -1,18 +1,14 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SalvoStorage
 
 /// The entry point of the `salvo` executable: parses, runs, and turns errors into messages and exit codes.
 public enum SalvoMain {
     /// Runs salvo with `arguments` (without the program name) and returns its exit code.
     public static func run(_ arguments: [String]) async -> Int32 {
-        let console = Console.standard
-        let level = ProcessInfo.processInfo.environment["SALVO_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let console = CommandEnvironment.current.console
+        _ = logging
         do {
             var command = try Salvo.parseAsRoot(hoistingLeadingStore(arguments))
             if var command = command as? AsyncParsableCommand {
@@ -23,6 +19,9 @@ public enum SalvoMain {
             return ExitStatus.success.rawValue
         } catch let exit as ExitCode {
             return exit.rawValue
+        } catch let error as StoreError {
+            console.error(StoreErrorHint.message(for: error))
+            return ExitStatus.code(for: error).rawValue
         } catch let error as LocalizedError where error.errorDescription != nil {
             console.error(error.errorDescription!)
             return ExitStatus.code(for: error).rawValue
@@ -40,6 +39,16 @@ public enum SalvoMain {
             return ExitStatus.badInput.rawValue
         }
     }
+
+    /// Log lines go to stderr at `SALVO_LOG`'s level (warning by default); set up once per process.
+    private static let logging: Void = {
+        let level = ProcessInfo.processInfo.environment["SALVO_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }()
 
     /// `salvo --store PATH env list` means the same as `salvo env list --store PATH`: a leading `--store`
     /// is moved behind the subcommand's own arguments, where every command accepts it.

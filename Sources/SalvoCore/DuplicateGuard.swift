@@ -65,6 +65,12 @@ public struct GuardHit: Equatable, Sendable {
         self.pending = pending
     }
 
+    /// The ledger id a skip reason (`reason`) names.
+    public static func ledgerID(inReason reason: String) -> Int64? {
+        guard let mark = reason.firstRange(of: ") #") else { return nil }
+        return Int64(reason[mark.upperBound...].prefix { $0.isNumber })
+    }
+
     /// Why the launch was skipped, for the ledger and the terminal (`salvo history show ID` has the details).
     public var reason: String {
         pending

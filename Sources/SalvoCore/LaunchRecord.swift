@@ -134,13 +134,34 @@ public struct LaunchOutcome: Equatable, Sendable {
     }
 }
 
-/// Where launches are recorded. The store implements it; the launcher and the run engine only see this.
-public protocol LaunchLedger: Sendable {
-    /// Commits outcomes of earlier attempts, then new attempts, in one transaction, and returns the attempts'
-    /// ledger ids. Returns only once durable.
-    func record(outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt]) throws -> [Int64]
-    /// Commits a launch that was not sent (the guard skipped it) with its outcome, in one transaction.
-    func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) throws -> Int64
-    /// The newest ok launch identical to `attempt` under `guard`'s rule, successful at or after its start.
-    func lastSuccess(like attempt: LaunchAttempt, guard: DuplicateGuard) throws -> GuardHit?
+/// An attempt as the ledger holds it, with its outcome once there is one: what history, exports and reports
+/// read.
+public struct RecordedAttempt: Sendable {
+    /// The ledger id of the attempt.
+    public var id: Int64
+    /// When it was recorded.
+    public var at: String
+    public var attempt: LaunchAttempt
+    public var outcome: RecordedOutcome?
+
+    public init(id: Int64, at: String, attempt: LaunchAttempt, outcome: RecordedOutcome? = nil) {
+        self.id = id
+        self.at = at
+        self.attempt = attempt
+        self.outcome = outcome
+    }
+}
+
+/// An outcome as the ledger holds it.
+public struct RecordedOutcome: Sendable {
+    /// The ledger id of the outcome.
+    public var id: Int64
+    public var at: String
+    public var outcome: LaunchOutcome
+
+    public init(id: Int64, at: String, outcome: LaunchOutcome) {
+        self.id = id
+        self.at = at
+        self.outcome = outcome
+    }
 }

@@ -34,12 +34,35 @@ public struct RunRecord: Equatable, Sendable {
     public var planned: Int?
     /// The run's report files (`KIND=ABSOLUTE-PATH`), rewritten whole by a resume that names none of its own.
     public var reports: [String] = []
+    /// What a replay sends again: one launch (its ledger id and request), or a run's launches (which ones).
+    public var replay: Replay?
+
+    /// What a replay run replays.
+    public enum Replay: Equatable, Sendable {
+        case launch(id: Int64, request: String)
+        case run(id: Int64, launches: String)
+    }
 
     public init() {}
 
+    /// `settings` for a replay of `replay`.
+    public static func replaying(_ replay: Replay, settings: RunRecord) -> RunRecord {
+        var record = settings
+        record.replay = replay
+        return record
+    }
+
     /// The selection column: what was selected, and where each request goes.
     public var selection: JSONValue {
-        .object([
+        switch replay {
+        case .launch(let id, let request)?:
+            return ["replay_of": .number(String(id)), "request": .string(request)]
+        case .run(let id, let launches)?:
+            return ["replay_of_run": .number(String(id)), "launches": .string(launches)]
+        case nil:
+            break
+        }
+        return .object([
             .init("requests", .array(targets.map { .string($0.request) })),
             .init("folder", folder.map { .string($0) } ?? .null), .init("tag", tag.map { .string($0) } ?? .null),
             .init(
@@ -93,6 +116,11 @@ public struct RunRecord: Equatable, Sendable {
         }
         folder = selection["folder"]?.stringValue
         tag = selection["tag"]?.stringValue
+        if case .number(let id)? = selection["replay_of"], let id = Int64(id) {
+            replay = .launch(id: id, request: selection["request"]?.stringValue ?? "")
+        } else if case .number(let id)? = selection["replay_of_run"], let id = Int64(id) {
+            replay = .run(id: id, launches: selection["launches"]?.stringValue ?? "")
+        }
         iterations = number("iterations").map { Int($0) } ?? 1
         for member in settings["variables"]?.members ?? [] { variables[member.key] = member.value.stringValue }
         concurrency = number("concurrency").map { Int($0) } ?? 1

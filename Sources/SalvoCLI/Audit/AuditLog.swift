@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import SalvoCore
-import SalvoStore
+import SalvoStorage
 
 /// `salvo audit log [--since T] [--user U]`.
-struct AuditLog: ParsableCommand {
+struct AuditLog: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "Show every change to environments and requests, and every launch: when, who, what.",
@@ -23,13 +23,13 @@ struct AuditLog: ParsableCommand {
     @Option(help: ArgumentHelp("Only changes and launches by this OS user.", valueName: "user")) var user: String?
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
         let from = try since.map { text throws(InputError) in
             Timestamp.string(from: try Timestamp.parse(text, now: Date()))
         }
-        let (events, runs) = try context.withStore { store in
-            (try store.auditEvents(since: from, user: user), try store.runs(since: from, user: user))
+        let (events, runs) = try await context.withStore { store in
+            (try await store.auditEvents(since: from, user: user), try await store.runs(since: from, user: user))
         }
         let entries =
             (events.map { (at: $0.at, json: Self.json($0), row: Self.row($0)) }

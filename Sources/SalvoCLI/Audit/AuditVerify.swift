@@ -2,7 +2,7 @@ import ArgumentParser
 import SalvoCore
 
 /// `salvo audit verify`: recompute the ledger's and the audit trail's hash chains.
-struct AuditVerify: ParsableCommand {
+struct AuditVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check that no ledger entry or audit event was edited, deleted or re-ordered (exit 1 if one was).",
@@ -16,9 +16,9 @@ struct AuditVerify: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        let report = try context.withStore { store in try store.verify() }
+        let report = try await context.withStore { store in try await store.verify() }
         if output.json {
             context.console.out(
                 JSONValue.object([

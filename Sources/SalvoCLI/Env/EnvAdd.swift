@@ -2,7 +2,7 @@ import ArgumentParser
 import SalvoCore
 
 /// `salvo env add NAME --base-url URL --token-stdin`.
-struct EnvAdd: ParsableCommand {
+struct EnvAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Add an environment.",
@@ -33,7 +33,7 @@ struct EnvAdd: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
         try Name.validate(name, as: "environment name")
         var environment = Environment(name: name, baseURL: "", token: .variable("UNSET"))
@@ -41,8 +41,8 @@ struct EnvAdd: ParsableCommand {
         guard let token = try tokenOptions.source(context) else { return }
         environment.token = token
         try environment.validate()
-        try context.withStore(creating: true) { store in
-            let becameDefault = try store.addEnvironment(environment)
+        try await context.withStore(creating: true) { store in
+            let becameDefault = try await store.addEnvironment(environment)
             context.console.note(
                 "added environment '\(name)' (\(environment.baseURL))"
                     + (becameDefault ? "; it is the default environment" : ""))

@@ -2,7 +2,7 @@ import ArgumentParser
 import SalvoCore
 
 /// `salvo env edit NAME [flags]`.
-struct EnvEdit: ParsableCommand {
+struct EnvEdit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
         abstract: "Change an environment's base URL, token, auth, variables or guard window.",
@@ -29,11 +29,11 @@ struct EnvEdit: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
         let token = try tokenOptions.source(context)
-        try context.withStore { store in
-            let changed = try store.updateEnvironment(named: name) { environment in
+        try await context.withStore { store in
+            let changed = try await store.updateEnvironment(named: name) { environment in
                 try fields.apply(to: &environment)
                 for key in unsetVar {
                     guard environment.variables.removeValue(forKey: key) != nil else {

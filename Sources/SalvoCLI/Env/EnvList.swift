@@ -2,18 +2,18 @@ import ArgumentParser
 import SalvoCore
 
 /// `salvo env list`.
-struct EnvList: ParsableCommand {
+struct EnvList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List environments; * marks the default.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        try context.withStore { store in
-            let defaultName = try store.defaultEnvironmentName()
-            let views = try store.environments().map {
+        try await context.withStore { store in
+            let defaultName = try await store.defaultEnvironmentName()
+            let views = try await store.environments().map {
                 EnvironmentView(environment: $0, isDefault: $0.name == defaultName, fingerprinter: store.fingerprinter)
             }
             if output.json {

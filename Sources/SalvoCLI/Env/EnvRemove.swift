@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `salvo env remove NAME [--force]`.
-struct EnvRemove: ParsableCommand {
+struct EnvRemove: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove",
         abstract: "Remove an environment.",
@@ -12,9 +12,11 @@ struct EnvRemove: ParsableCommand {
     @Argument(help: "The environment's name.") var name: String
     @Flag(help: "Remove it even if requests default to it, clearing their default.") var force = false
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        let detached = try context.withStore { store in try store.removeEnvironment(named: name, force: force) }
+        let detached = try await context.withStore { store in
+            try await store.removeEnvironment(named: name, force: force)
+        }
         context.console.note("removed environment '\(name)'")
         if !detached.isEmpty {
             context.console.warn(

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `salvo env rename OLD NEW`.
-struct EnvRename: ParsableCommand {
+struct EnvRename: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rename", abstract: "Rename an environment; requests that use it follow.")
 
@@ -9,9 +9,9 @@ struct EnvRename: ParsableCommand {
     @Argument(help: "The current name.") var name: String
     @Argument(help: "The new name.") var newName: String
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        try context.withStore { store in try store.renameEnvironment(name, to: newName) }
+        try await context.withStore { store in try await store.renameEnvironment(name, to: newName) }
         context.console.note("renamed environment '\(name)' to '\(newName)'")
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import SalvoCore
 
 /// `salvo env show NAME [--reveal]`.
-struct EnvShow: ParsableCommand {
+struct EnvShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show an environment, its token masked as a fingerprint.")
 
@@ -11,12 +11,12 @@ struct EnvShow: ParsableCommand {
     @Flag(help: "Print the token itself.") var reveal = false
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        try context.withStore { store in
-            let environment = try store.environment(named: name)
+        try await context.withStore { store in
+            let environment = try await store.environment(named: name)
             let view = EnvironmentView(
-                environment: environment, isDefault: try store.defaultEnvironmentName() == name,
+                environment: environment, isDefault: try await store.defaultEnvironmentName() == name,
                 fingerprinter: store.fingerprinter)
             let token: String? =
                 switch environment.token {

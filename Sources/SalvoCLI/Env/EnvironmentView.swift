@@ -1,5 +1,5 @@
 import SalvoCore
-import SalvoStore
+import SalvoStorage
 
 /// How environments are shown: a table row, a block of lines, or JSON with stable keys.
 struct EnvironmentView {

@@ -55,7 +55,7 @@ struct TokenOptions: ParsableArguments {
     private static func readStandardInput(_ console: Console) throws -> String {
         let data: Data
         if isatty(STDIN_FILENO) == 1 {
-            console.note("Token (input hidden): ", newline: false)
+            console.progress("Token (input hidden): ")
             data = withEchoOff { FileHandle.standardInput.availableLine() }
             console.note("")
         } else {

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import SalvoCore
-import SalvoStore
+import SalvoStorage
 
 /// `salvo history`: the ledger, one line per launch, newest first.
-struct HistoryCommand: ParsableCommand {
+struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "List launches from the ledger, newest first.",
@@ -25,12 +25,12 @@ struct HistoryCommand: ParsableCommand {
         guard limit > 0 else { throw ValidationError("--limit must be a positive number") }
     }
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
         let filter = try filters.filter(limit: limit)
-        let lines = try context.withStore { store in try store.history(filter) }
+        let lines = try await context.withStore { store in try await store.history(filter) }
         if output.json {
-            context.console.out(JSONValue.array(lines.map(HistoryView.json)).pretty)
+            context.console.out(JSONValue.array(lines.map(\.launchJSON.json)).pretty)
         } else if lines.isEmpty {
             context.console.note("no launches recorded that match")
         } else {
@@ -47,22 +47,9 @@ enum HistoryView {
     static func row(_ line: HistoryLine) -> [String] {
         [
             "\(line.id)", line.at, line.requestName, line.environment, recipient(line.identity), line.result.rawValue,
-            line.httpStatus.map(String.init) ?? "", line.durationMilliseconds.map { "\(Int($0.rounded()))" } ?? "",
-            (line.tries > 1 ? "\(line.tries) tries; " : "") + (line.errorText.map { String($0.prefix(60)) } ?? ""),
-        ]
-    }
-
-    static func json(_ line: HistoryLine) -> JSONValue {
-        [
-            "id": .number(String(line.id)), "at": .string(line.at), "run": .number(String(line.runID)),
-            "request_id": .string(line.requestID), "request": .string(line.requestName),
-            "environment": .string(line.environment), "method": .string(line.method),
-            "trigger": line.identity.trigger.map { .string($0) } ?? .null,
-            "recipient_kind": .string(line.identity.recipientKind), "recipient": .string(line.identity.recipient),
-            "result": .string(line.result.rawValue), "http_status": line.httpStatus.map { .integer($0) } ?? .null,
-            "error_text": line.errorText.map { .string($0) } ?? .null,
-            "duration_ms": line.durationMilliseconds.map { .number(FixedPoint.three($0)) } ?? .null,
-            "tries": .integer(line.tries), "user": .string(line.by.user), "host": .string(line.by.host),
+            line.outcome?.httpStatus.map(String.init) ?? "",
+            line.outcome.map { "\(Int($0.durationMilliseconds.rounded()))" } ?? "",
+            (line.tries > 1 ? "\(line.tries) tries; " : "") + (line.detail.map { String($0.prefix(60)) } ?? ""),
         ]
     }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SalvoCore
-import SalvoStore
+import SalvoStorage
 
 /// The ledger filters `history` and `export history` share.
 struct HistoryFilterOptions: ParsableArguments {

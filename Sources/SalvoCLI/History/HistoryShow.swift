@@ -1,9 +1,9 @@
 import ArgumentParser
 import SalvoCore
-import SalvoStore
+import SalvoStorage
 
 /// `salvo history show ID`: one launch in full.
-struct HistoryShow: ParsableCommand {
+struct HistoryShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show one launch: each attempt as sent and each answer as received.")
 
@@ -11,9 +11,9 @@ struct HistoryShow: ParsableCommand {
     @Argument(help: "The ledger id of the launch (any of its entries).") var id: Int64
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        let detail = try context.withStore { store in try store.launch(id: id) }
+        let detail = try await context.withStore { store in try await store.launch(id: id) }
         if output.json {
             context.console.out(json(detail).pretty)
             return
@@ -30,14 +30,15 @@ struct HistoryShow: ParsableCommand {
             lines += ["", "--- attempt #\(entry.id), try \(attempt.tryNumber), at \(entry.at)", "POST \(attempt.url)"]
             lines += attempt.headers.map { "\($0.name): \($0.value)" }
             lines += ["", (try? JSONParser.parse(attempt.body).pretty) ?? attempt.body]
-            guard let (outcomeID, at, outcome) = entry.outcome else {
+            guard let recorded = entry.outcome else {
                 lines += ["", "--- no outcome: the answer never came (unknown)"]
                 continue
             }
             lines += [
                 "",
-                "--- outcome #\(outcomeID) at \(at): \(outcome.result.rawValue) in \(Int(outcome.durationMilliseconds.rounded())) ms",
+                "--- outcome #\(recorded.id) at \(recorded.at): \(recorded.outcome.result.rawValue) in \(Int(recorded.outcome.durationMilliseconds.rounded())) ms",
             ]
+            let outcome = recorded.outcome
             if let status = outcome.httpStatus { lines.append("HTTP \(status)") }
             lines += outcome.headers.map { "\($0.name): \($0.value)" }
             if let body = outcome.body { lines += ["", (try? JSONParser.parse(body).pretty) ?? body] }
@@ -55,7 +56,8 @@ struct HistoryShow: ParsableCommand {
                 "headers": .array(attempt.headers.map { [.string($0.name), .string($0.value)] }),
                 "body": .string(attempt.body), "token_fingerprint": .string(attempt.tokenFingerprint),
             ]
-            if let (id, at, outcome) = entry.outcome {
+            if let recorded = entry.outcome {
+                let (id, at, outcome) = (recorded.id, recorded.at, recorded.outcome)
                 json = json.setting(
                     "outcome",
                     to: [
@@ -74,6 +76,6 @@ struct HistoryShow: ParsableCommand {
             }
             return json
         }
-        return HistoryView.json(detail.line).setting("attempts", to: .array(attempts))
+        return detail.line.launchJSON.json.setting("attempts", to: .array(attempts))
     }
 }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import SalvoCore
-import SalvoStore
+import SalvoStorage
 
 /// `salvo export collection`: the saved requests as a Postman collection or a salvo bundle.
-struct ExportCollection: ParsableCommand {
+struct ExportCollection: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collection",
         abstract: "Export the saved requests as a Postman Collection v2.1 or a salvo bundle.",
@@ -33,19 +33,19 @@ struct ExportCollection: ParsableCommand {
     var env: String?
     @OptionGroup var output: ExportOutputOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
         if let folder { try Name.validateFolder(folder) }
-        let (document, count) = try context.withStore { store -> (JSONValue, Int) in
-            let requests = try store.requests(inFolder: folder)
+        let (document, count) = try await context.withStore { store -> (JSONValue, Int) in
+            let requests = try await store.requests(inFolder: folder, tag: nil)
             if let folder, requests.isEmpty {
                 throw InputError("folder '\(folder)' holds no requests; `salvo request list` shows the folders")
             }
             switch format {
             case .salvo:
-                let fallback = try store.defaultEnvironmentName()
+                let fallback = try await store.defaultEnvironmentName()
                 let used = Set(requests.map { $0.environment ?? fallback ?? "" })
-                let environments = try store.environments().filter { folder == nil || used.contains($0.name) }
+                let environments = try await store.environments().filter { folder == nil || used.contains($0.name) }
                 return (
                     SalvoBundle.document(
                         environments: environments, requests: requests,
@@ -53,8 +53,9 @@ struct ExportCollection: ParsableCommand {
                     requests.count
                 )
             case .postman:
-                let name = try env ?? store.defaultEnvironmentName()
-                let environment = try name.map { try store.environment(named: $0) }
+                var name = env
+                if name == nil { name = try await store.defaultEnvironmentName() }
+                let environment = try await name.asyncMap { try await store.environment(named: $0) }
                 return (
                     PostmanCollection.document(
                         name: environment?.name ?? "salvo", requests: requests, environment: environment),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SalvoRunner
 
 /// `salvo export`: the ledger and launches in formats other tools read.
 struct ExportCommand: ParsableCommand {
@@ -23,13 +24,9 @@ struct ExportOutputOptions: ParsableArguments {
         return path
     }
 
-    func open() throws -> OutputFile {
-        try target().open()
-    }
-
     /// Writes a whole document, saying on stderr what went to `--out`.
     func write(_ text: String, context: CommandContext, summary: String) throws {
-        let file = try open()
+        let file = try target().open(standardOutput: context.console.outputFile)
         file.write(text)
         try file.close()
         if let out, out != "-" { context.console.note("exported \(summary) to \(out)") }

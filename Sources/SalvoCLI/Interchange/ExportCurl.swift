@@ -1,9 +1,10 @@
 import ArgumentParser
 import SalvoCore
-import SalvoStore
+import SalvoRunner
+import SalvoStorage
 
 /// `salvo export curl NAME|ID`: a runnable curl command.
-struct ExportCurl: ParsableCommand {
+struct ExportCurl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "curl",
         abstract: "Print a curl command for a saved request (rendered) or a past launch (exactly as sent).",
@@ -21,21 +22,22 @@ struct ExportCurl: ParsableCommand {
     var variables: [String] = []
     @Flag(help: "Write the token itself into the command.") var includeSecrets = false
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
         let overrides = try FlagParsing.variables(variables)
-        let command = try context.withStore { store -> String in
-            let service = LaunchService(store: store, context: context)
+        let command = try await context.withStore { store -> String in
+            let runner = context.runner(store)
             if let id = Int64(target), target.allSatisfy(\.isNumber) {
-                let recorded = try store.launch(id: id).attempts.last!.attempt
+                let recorded = try await store.launch(id: id).attempts.last!.attempt
                 let launch = PreparedLaunch(
                     url: recorded.url, headers: recorded.headers, body: (try? JSONParser.parse(recorded.body)) ?? .null)
                 let token =
-                    includeSecrets ? try service.token(of: try store.environment(named: recorded.environment)) : nil
+                    includeSecrets
+                    ? try runner.token(of: try await store.environment(named: recorded.environment)) : nil
                 return CurlCommand.render(
                     launch, mask: "<token \(recorded.tokenFingerprint)>", keepRequestID: true, token: token)
             }
-            let ready = try service.prepare(target, environment: env, variables: overrides)
+            let ready = try await SendService(context: runner).prepare(target, environment: env, variables: overrides)
             let mask = LaunchBuilder.tokenMask(ready.environment.token, fingerprinter: store.fingerprinter)
             let launch = LaunchBuilder.prepare(
                 body: ready.body, method: ready.request.method, environment: ready.environment, token: mask)

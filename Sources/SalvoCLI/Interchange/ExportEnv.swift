@@ -1,9 +1,9 @@
 import ArgumentParser
 import SalvoCore
-import SalvoStore
+import SalvoStorage
 
 /// `salvo export env NAME --format postman`: an environment for Postman.
-struct ExportEnv: ParsableCommand {
+struct ExportEnv: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "env",
         abstract: "Export an environment as a Postman environment (the token empty unless --include-secrets).",
@@ -25,12 +25,12 @@ struct ExportEnv: ParsableCommand {
     @Flag(help: "Write the token itself into the file (and warn).") var includeSecrets = false
     @OptionGroup var output: ExportOutputOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        let document = try context.withStore { store -> JSONValue in
-            let environment = try store.environment(named: name)
+        let document = try await context.withStore { store -> JSONValue in
+            let environment = try await store.environment(named: name)
             let token =
-                includeSecrets ? try LaunchService(store: store, context: context).token(of: environment) : nil
+                includeSecrets ? try context.runner(store).token(of: environment) : nil
             return PostmanEnvironment.document(environment, token: token)
         }
         if includeSecrets { context.console.warn("the file holds the API token: keep it out of shared places") }

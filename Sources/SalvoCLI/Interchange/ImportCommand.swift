@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import SalvoCore
-import SalvoStore
+import SalvoStorage
 
 /// `salvo import FILE`: Postman collections and environments, and salvo bundles, into the store.
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import a Postman collection (v2.0, v2.1), a Postman environment or a salvo bundle.",
@@ -35,7 +35,7 @@ struct ImportCommand: ParsableCommand {
     /// Larger files are refused before they are read: no collection of launch requests comes near it.
     static let maximumBytes = 64 << 20
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
         let bundle: ImportBundle
         do {
@@ -43,8 +43,8 @@ struct ImportCommand: ParsableCommand {
         } catch let error as InputError {
             throw InputError("\(file): \(error.message); nothing was imported")
         }
-        let entries = try context.withStore(creating: !dryRun) { store in
-            try store.importBundle(bundle, onConflict: onConflict, dryRun: dryRun)
+        let entries = try await context.withStore(creating: !dryRun) { store in
+            try await store.importBundle(bundle, onConflict: onConflict, dryRun: dryRun)
         }
         let report = ImportReport(bundle: bundle, entries: entries, dryRun: dryRun)
         context.console.out(output.json ? report.json.pretty : report.lines.joined(separator: "\n"))

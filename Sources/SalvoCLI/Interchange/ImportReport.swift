@@ -1,5 +1,5 @@
 import SalvoCore
-import SalvoStore
+import SalvoStorage
 
 /// What `salvo import` says it did: per item added, renamed, replaced or skipped, then the names it had to
 /// change and what the file held that salvo cannot represent.

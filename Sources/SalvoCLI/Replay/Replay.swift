@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
 import SalvoCore
-import SalvoHTTP
-import SalvoStore
+import SalvoRunner
 
 /// `salvo replay ID`: launch a past launch again, on purpose.
 struct Replay: AsyncParsableCommand {
@@ -61,67 +60,54 @@ struct Replay: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext(global)
-        if let runID {
-            let selection: RunReplay.Selection = unknown ? .unknown : failed ? .failed : .sent
-            let status = try await context.withStore { store in
-                try await RunReplay(store: store, context: context).execute(
-                    run: runID, selection: selection, environmentName: env, launch: launch, pace: pace)
+        let console = context.console
+        let status = try await context.withStore { store -> ExitStatus in
+            let service = ReplayService(context: context.runner(store))
+            guard let runID else {
+                if launch.dryRun {
+                    Self.printDryRun(
+                        [try await service.previewLaunch(id!, environmentName: env)], pretty: true, console: console)
+                    return .success
+                }
+                let sent = try await service.replayLaunch(
+                    id!, environmentName: env, timeoutSeconds: launch.timeout, force: launch.force)
+                return LaunchReportView(sent).print(console, json: output.json)
             }
-            if status != .success { throw ExitCode(status.rawValue) }
-            return
-        }
-        try await replayLaunch(id!, context: context)
-    }
-
-    /// The environment a replay goes to: `name`, which must exist; `given` says whether the user named it.
-    static func environment(_ name: String, given: Bool, store: Store, original: String) throws -> Environment {
-        guard let environment = try store.environments().first(where: { $0.name == name }) else {
-            throw InputError(
-                given
-                    ? "environment '\(name)' not found; `salvo env list` shows the ones you have"
-                    : "\(original) went to environment '\(name)', which no longer exists; give --env NAME")
-        }
-        return environment
-    }
-
-    private func replayLaunch(_ id: Int64, context: CommandContext) async throws {
-        let view = try await context.withStore { store -> LaunchReportView? in
-            let detail = try store.launch(id: id)
-            guard let recorded = detail.attempts.last?.attempt else {
-                throw InputError("ledger entry #\(id) has no attempt to replay")
-            }
-            let environment =
-                try recorded.environmentUID.flatMap { env == nil ? try store.environment(uid: $0) : nil }
-                ?? Self.environment(
-                    env ?? recorded.environment, given: env != nil, store: store, original: "launch #\(detail.line.id)")
-            let service = LaunchService(store: store, context: context)
-            let token = try service.token(of: environment)
-            var record = RunRecord()
-            record.timeoutSeconds = launch.timeout
-            record.force = launch.force
-            let start = RunStart(
-                kind: .replay, environment: environment.name,
-                selection: ["replay_of": .number(String(detail.line.id)), "request": .string(recorded.requestName)],
-                settings: record.settings)
-            func plan(_ run: Int64) -> LaunchPlan {
-                LaunchPlan.replaying(
-                    recorded, replayOf: detail.attempts.last!.id, environment: environment, token: token,
-                    fingerprinter: store.fingerprinter, runID: run, requestID: UUID().uuidString.lowercased(),
-                    by: CommandContext.currentOperator())
-            }
+            let selection: ReplaySelection = unknown ? .unknown : failed ? .failed : .sent
             if launch.dryRun {
-                let preview = plan(0)
-                var lines = ["POST \(preview.attempt.url)"] + preview.attempt.headers.map { "\($0.name): \($0.value)" }
-                lines += ["", (try? JSONParser.parse(preview.attempt.body).pretty) ?? preview.attempt.body]
-                context.console.out(lines.joined(separator: "\n"))
-                context.console.note("dry run: nothing was sent or recorded")
-                return nil
+                let preview = try await service.previewRun(runID, selection: selection, environmentName: env)
+                guard preview.count > 0 else {
+                    console.out("run \(runID) has no \(selection.rawValue) launches: nothing to replay")
+                    return .success
+                }
+                console.out("dry run: \(preview.count) launch(es) of run \(runID) would be replayed")
+                Self.printDryRun(preview.attempts, pretty: false, console: console)
+                return .success
             }
-            return try await service.launch(
-                start, settings: RunSettings(record), environment: environment, force: launch.force, plan: plan)
+            return try await RunDrive.drive(pace: pace, console: console) { driving in
+                let result = try await service.replayRun(
+                    runID, selection: selection, environmentName: env, pace: pace.pace,
+                    timeoutSeconds: launch.timeout, force: launch.force, driving: driving)
+                if result == nil {
+                    console.out("run \(runID) has no \(selection.rawValue) launches: nothing to replay")
+                }
+                return result
+            }
         }
-        guard let view else { return }
-        context.console.out(output.json ? view.json.pretty : view.text(console: context.console))
-        if view.status != .success { throw ExitCode(view.status.rawValue) }
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
+
+    private static func printDryRun(_ attempts: [LaunchAttempt], pretty: Bool, console: Console) {
+        var lines: [String] = []
+        for attempt in attempts {
+            if pretty {
+                lines += ["POST \(attempt.url)"] + attempt.headers.map { "\($0.name): \($0.value)" }
+                lines += ["", (try? JSONParser.parse(attempt.body).pretty) ?? attempt.body]
+            } else {
+                lines += ["", "POST \(attempt.url)", attempt.body]
+            }
+        }
+        console.out(lines.joined(separator: "\n"))
+        console.note("dry run: nothing was sent or recorded")
     }
 }

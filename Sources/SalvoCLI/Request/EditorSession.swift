@@ -1,6 +1,6 @@
 import Foundation
 import SalvoCore
-import SalvoStore
+import SalvoStorage
 
 /// Edits a request as a JSON document in the user's editor, re-opening it with the error on top until it is
 /// valid, the user quits with an error, or saves it unchanged.
@@ -10,7 +10,9 @@ struct EditorSession {
 
     /// Runs the session; `save` stores a valid result and may throw an input error (such as a name taken),
     /// which re-opens the editor. Returns what `save` returned, or nil when nothing changed.
-    func edit(_ request: LaunchRequest, save: (LaunchRequest) throws -> LaunchRequest?) throws -> LaunchRequest? {
+    func edit(_ request: LaunchRequest, save: (LaunchRequest) async throws -> LaunchRequest?) async throws
+        -> LaunchRequest?
+    {
         let original = RequestDocument.json(request).pretty + "\n"
         let file = try TemporaryFile(prefix: "salvo-\(request.name)-", suffix: ".json")
         defer { file.remove() }
@@ -40,13 +42,13 @@ struct EditorSession {
             }
             do {
                 let document = try JSONParser.parse(text)
-                return try save(try RequestDocument.parse(document))
+                return try await save(try RequestDocument.parse(document))
             } catch let error as JSONSyntaxError {
                 problem = "the request is not valid JSON: \(error)"
             } catch let error as InputError {
                 problem = error.message
             } catch let error as StoreError where error.isInputError {
-                problem = error.localizedDescription
+                problem = StoreErrorHint.message(for: error)
             }
         }
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import SalvoCore
 
 /// `salvo request add NAME ...`.
-struct RequestAdd: ParsableCommand {
+struct RequestAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Save a launch request in the collection.",
@@ -27,7 +27,7 @@ struct RequestAdd: ParsableCommand {
     @Argument(help: "The request's name.") var name: String
     @OptionGroup var options: RequestOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
         var request = LaunchRequest(name: name, kind: .trigger, method: LaunchRequest.triggerMethod, body: .object([]))
         try options.apply(to: &request)
@@ -35,7 +35,7 @@ struct RequestAdd: ParsableCommand {
             throw InputError("--method \(request.method) needs a body: --body JSON or --body-file FILE")
         }
         try request.validate()
-        try context.withStore(creating: true) { store in try store.addRequest(request) }
+        try await context.withStore(creating: true) { store in try await store.addRequest(request) }
         context.console.note("added request '\(name)'" + (request.folder.isEmpty ? "" : " in \(request.folder)"))
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `salvo request copy SRC DST`.
-struct RequestCopy: ParsableCommand {
+struct RequestCopy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "copy", abstract: "Save a copy of a request under a new name.")
 
@@ -9,9 +9,9 @@ struct RequestCopy: ParsableCommand {
     @Argument(help: "The request to copy.") var source: String
     @Argument(help: "The copy's name.") var name: String
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        try context.withStore { store in try store.copyRequest(source, to: name) }
+        try await context.withStore { store in try await store.copyRequest(source, to: name) }
         context.console.note("copied request '\(source)' to '\(name)'")
     }
 }

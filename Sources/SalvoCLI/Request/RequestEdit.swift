@@ -2,7 +2,7 @@ import ArgumentParser
 import SalvoCore
 
 /// `salvo request edit NAME [flags]`; with no flags, opens `$EDITOR` on the request as JSON.
-struct RequestEdit: ParsableCommand {
+struct RequestEdit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
         abstract: "Change a request with flags, or in $EDITOR when no flag is given.",
@@ -30,16 +30,16 @@ struct RequestEdit: ParsableCommand {
         guard !(noEnv && options.env != nil) else { throw ValidationError("--env and --no-env cannot go together") }
     }
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        let changed = try context.withStore { store in
+        let changed = try await context.withStore { store in
             guard options.isGiven || !untag.isEmpty || noEnv else {
                 let editor = EditorSession(console: context.console, environment: context.environment)
-                return try editor.edit(try store.request(named: name)) { edited in
-                    try store.updateRequest(named: name) { $0 = edited }
+                return try await editor.edit(try await store.request(named: name)) { edited in
+                    try await store.updateRequest(named: name) { $0 = edited }
                 }
             }
-            return try store.updateRequest(named: name) { request in
+            return try await store.updateRequest(named: name) { request in
                 try options.apply(to: &request)
                 for tag in untag {
                     guard request.tags.contains(tag) else {

@@ -2,7 +2,7 @@ import ArgumentParser
 import SalvoCore
 
 /// `salvo request list [--folder F] [--tag T]`.
-struct RequestList: ParsableCommand {
+struct RequestList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List saved requests by folder, then name.")
 
@@ -11,10 +11,10 @@ struct RequestList: ParsableCommand {
     @Option(help: ArgumentHelp("Only requests with this tag.", valueName: "tag")) var tag: String?
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
         if let folder { try Name.validateFolder(folder) }
-        let requests = try context.withStore { store in try store.requests(inFolder: folder, tag: tag) }
+        let requests = try await context.withStore { store in try await store.requests(inFolder: folder, tag: tag) }
         if output.json {
             context.console.out(JSONValue.array(requests.map(RequestDocument.json)).pretty)
         } else if requests.isEmpty {

@@ -2,7 +2,7 @@ import ArgumentParser
 import SalvoCore
 
 /// `salvo request show NAME`: the launch as it would be sent, token masked.
-struct RequestShow: ParsableCommand {
+struct RequestShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show a request as it would be sent, with the token masked.",
@@ -17,13 +17,14 @@ struct RequestShow: ParsableCommand {
     var variables: [String] = []
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
         let overrides = try FlagParsing.variables(variables)
-        try context.withStore { store in
-            let request = try store.request(named: name)
-            let environmentName = try env ?? request.environment ?? store.defaultEnvironmentName()
-            let environment = try environmentName.map { try store.environment(named: $0) }
+        try await context.withStore { store in
+            let request = try await store.request(named: name)
+            var environmentName = env ?? request.environment
+            if environmentName == nil { environmentName = try await store.defaultEnvironmentName() }
+            let environment = try await environmentName.asyncMap { try await store.environment(named: $0) }
             let values = (environment?.variables ?? [:]).merging(overrides) { _, new in new }
             let rendered = try LaunchBuilder.render(request, variables: values, partial: true)
             let launch = environment.map { environment in

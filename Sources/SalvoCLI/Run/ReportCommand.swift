@@ -1,8 +1,9 @@
 import ArgumentParser
 import SalvoCore
+import SalvoRunner
 
 /// `salvo report RUN`: a run's report, built from the ledger at any time.
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write a run's report from the ledger: the whole run, however often it was resumed.",
@@ -19,27 +20,23 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The run's id (`salvo runs` lists them).") var id: Int64
-    @Option(help: ArgumentHelp("The report's format.", valueName: "json|junit")) var format = "json"
+    @Option(help: ArgumentHelp("The report's format.", valueName: "json|junit")) var format: ReportKind = .json
     @Option(
         help: ArgumentHelp(
             "Write to this file (created or truncated, as a shell's > does) instead of stdout; - is stdout.",
             valueName: "file"))
     var out = "-"
 
-    func validate() throws {
-        guard ReportKind(rawValue: format) != nil else {
-            throw ValidationError("--format '\(format)' is not one of: json, junit")
-        }
-    }
-
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        let target = ReportTarget(kind: ReportKind(rawValue: format)!, output: OutputPath(path: out))
+        let target = ReportTarget(kind: format, output: OutputPath(path: out))
         try target.output.check(flag: "--out ")
-        try context.withStore { store in
-            _ = try store.run(id: id)
-            try RunReportBuilder(store: store).write(target, run: id)
+        try await context.withStore { store in
+            _ = try await store.run(id: id)
+            try await RunReportBuilder(context: context.runner(store)).write(target, run: id)
         }
-        if out != "-" { context.console.note("wrote the \(format) report of run \(id) to \(out)") }
+        if out != "-" { context.console.note("wrote the \(format.rawValue) report of run \(id) to \(out)") }
     }
 }
+
+extension ReportKind: ExpressibleByArgument {}

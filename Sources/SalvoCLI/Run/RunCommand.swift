@@ -2,8 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import SalvoCore
-import SalvoHTTP
-import SalvoStore
+import SalvoRunner
 
 #if canImport(Glibc)
     import Glibc
@@ -88,130 +87,79 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext(global)
-        let status = try await context.withStore { store in try await execute(store: store, context: context) }
+        let status = try await context.withStore { store in
+            let service = RunService(context: context.runner(store))
+            if let resume {
+                return try await RunDrive.drive(pace: pace, console: context.console) { driving in
+                    try await service.resume(resume, force: force, driving: driving)
+                }
+            }
+            var request = RunRequest()
+            request.names = names
+            request.folder = folder
+            request.tag = tag
+            request.environment = env
+            request.dataPath = data
+            request.iterations = iterations
+            request.variables = try FlagParsing.variables(variables)
+            request.pace = pace.pace
+            request.timeoutSeconds = timeout
+            request.force = force
+            if dryRun {
+                context.console.out(Self.dryRunText(try await service.dryRun(request, reports: pace.reports)))
+                return ExitStatus.success
+            }
+            return try await RunDrive.drive(pace: pace, console: context.console) { driving in
+                try await service.run(request, driving: driving)
+            }
+        }
         if status != .success { throw ExitCode(status.rawValue) }
     }
 
-    private func execute(store: Store, context: CommandContext) async throws -> ExitStatus {
-        let service = RunService(store: store, context: context)
-        if let resume { return try await resumeRun(resume, service: service) }
-        let requests = try service.requests(names: names, folder: folder, tag: tag)
-        let spec = RunPlanSpec(
-            targets: try service.targets(for: requests, override: env), variables: try FlagParsing.variables(variables),
-            data: try data.map(DataFile.init), iterations: iterations)
-        var record = spec.record(pace.record(timeout: timeout, force: force), fingerprinter: store.fingerprinter)
-        record.folder = folder
-        record.tag = tag
-        let reports = try pace.reportTargets()
-        let checked = try service.validate(spec, samples: dryRun ? 3 : 0, findDuplicates: dryRun)
-        let total = checked.rows * spec.targets.count * spec.iterations
-        record.planned = total
-        if dryRun {
-            printDryRun(checked, spec: spec, total: total, context: context)
-            return .success
-        }
-        let run = try store.startRun(
-            RunStart(
-                kind: .run, environment: spec.environmentNames.joined(separator: ", "), selection: record.selection,
-                settings: record.settings, dataFile: spec.data?.path, dataSHA256: checked.sha256))
-        let lock = try store.lockRun(run)
-        defer { lock.release() }
-        let producer = LaunchProducer(
-            spec: spec, service: service, runID: run, resuming: false, unguarded: force)
-        return try await RunExecution(store: store, context: context, pace: pace).execute(
-            run: run, total: total, settings: RunSettings(record), reports: reports,
-            starting: "run \(run): \(total) launch(es) to \(spec.environmentNames.joined(separator: ", "))",
-            next: producer.next)
-    }
-
-    /// Finishes run `id` with the settings it was started with: positions never attempted are launched, unknown
-    /// ones re-sent with their Request-ID, final ones left alone.
-    private func resumeRun(_ id: Int64, service: RunService) async throws -> ExitStatus {
-        let store = service.store
-        let info = try store.run(id: id)
-        guard info.kind == "run" || info.kind == "send" else {
-            throw InputError(
-                "run \(id) is a \(info.kind); only runs and sends can be resumed (`salvo replay` launches anew)")
-        }
-        let record = RunRecord(selection: info.selection, settings: info.settings, environment: info.environment)
-        let reports = try pace.reportTargets(recorded: record.reports, console: service.context.console)
-        let spec = try resumedSpec(info, record: record, service: service)
-        let checked = try service.validate(spec, samples: 0)
-        if let recorded = info.dataSHA256, recorded != checked.sha256 {
-            throw InputError(
-                "run \(id)'s data file \(spec.data?.path ?? "") has changed since it started (SHA-256 differs); "
-                    + "restore it to resume, or start a new run")
-        }
-        let total = checked.rows * spec.targets.count * spec.iterations
-        let execution = RunExecution(store: store, context: service.context, pace: pace)
-        let lock = try store.lockRun(id)
-        defer { lock.release() }
-        if try store.finalLaunchCount(run: id) >= total {
-            return try execution.reportFinished(run: id, reports: reports)
-        }
-        try store.reopenRun(id)
-        let settled = try store.settleInterruptedAttempts(run: id)
-        if settled > 0 {
-            service.context.console.note(
-                "\(settled) attempt(s) left without an answer by a stopped process are recorded as unknown; "
-                    + "they go again with their Request-ID")
-        }
-        let producer = LaunchProducer(
-            spec: spec, service: service, runID: id, resuming: true, unguarded: record.force,
-            resendStale: force)
-        return try await execution.execute(
-            run: id, total: total, settings: RunSettings(record), reports: reports, starting: "resuming run \(id)",
-            next: producer.next, resumed: true, alreadyFinal: { producer.alreadyFinal },
-            stale: { producer.staleUnknown })
-    }
-
-    /// What run `info` launches, found again: requests and environments by identity (so renames are followed),
-    /// tokens read now, the data file checked to be still there.
-    private func resumedSpec(_ info: RunInfo, record: RunRecord, service: RunService) throws -> RunPlanSpec {
-        let store = service.store
-        let launches = LaunchService(store: store, context: service.context)
-        let targets = try record.targets.map { target in
-            let request = try target.requestUID.flatMap(store.request(uid:)) ?? store.request(named: target.request)
-            let environment =
-                try target.environmentUID.flatMap(store.environment(uid:))
-                ?? store.environment(named: target.environment)
-            return RunPlanSpec.Target(
-                request: request, environment: environment, token: try launches.token(of: environment))
-        }
-        var data: DataFile?
-        if let path = info.dataFile {
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw InputError("run \(info.id)'s data file \(path) is gone; restore it to resume")
-            }
-            data = try DataFile(path)
-        }
-        let variables = RunPlanSpec.unmasking(record.variables, targets: targets, fingerprinter: store.fingerprinter)
-        return RunPlanSpec(targets: targets, variables: variables, data: data, iterations: record.iterations)
-    }
-
-    private func printDryRun(
-        _ checked: RunService.Checked, spec: RunPlanSpec, total: Int, context: CommandContext
-    ) {
-        var lines = ["dry run: \(total) launch(es) checked; nothing was sent or recorded"]
-        let guarded = !force && spec.targets.contains { $0.environment.guardSeconds > 0 }
-        if let duplicates = checked.duplicates, duplicates.repeats > 0 {
-            let shown = duplicates.repeatLines.map(String.init).joined(separator: ", ")
+    static func dryRunText(_ dry: DryRun) -> String {
+        var lines = ["dry run: \(dry.total) launch(es) checked; nothing was sent or recorded"]
+        if dry.repeats > 0 {
+            let shown = dry.repeatLines.map(String.init).joined(separator: ", ")
             lines.append(
-                "\(duplicates.repeats) duplicate launch(es) repeat an earlier one"
-                    + (spec.data == nil
-                        ? "" : " (lines \(shown)\(duplicates.repeats > duplicates.repeatLines.count ? ", ..." : ""))")
-                    + (guarded ? ": the guard skips them (--force sends them)" : ": with the guard off, all are sent"))
+                "\(dry.repeats) duplicate launch(es) repeat an earlier one"
+                    + (dry.hasData ? " (lines \(shown)\(dry.repeats > dry.repeatLines.count ? ", ..." : ""))" : "")
+                    + (dry.guarded
+                        ? ": the guard skips them (--force sends them)" : ": with the guard off, all are sent"))
         }
-        if spec.iterations > 1 {
+        if dry.iterations > 1 {
             lines.append(
-                "--iterations \(spec.iterations) repeats every launch"
-                    + (guarded ? ": the guard skips the repeats (--force sends them)" : ""))
+                "--iterations \(dry.iterations) repeats every launch"
+                    + (dry.guarded ? ": the guard skips the repeats (--force sends them)" : ""))
         }
-        for launch in checked.samples {
+        for launch in dry.samples {
             lines +=
                 ["", "POST \(launch.url)"] + launch.headers.map { "\($0.name): \($0.value)" } + [launch.body.compact]
         }
-        context.console.out(lines.joined(separator: "\n"))
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Drives a run from the terminal: Ctrl-C stops it (a second leaves at once), the summary is printed, and
+/// the exit status returned. Shared by `run` and `replay --run`.
+enum RunDrive {
+    static func drive(
+        pace: RunPaceOptions, console: Console, _ body: (RunDriving) async throws -> RunResult?
+    ) async throws -> ExitStatus {
+        let driving = pace.driving(console: console)
+        let control = driving.control
+        let interrupts = InterruptHandler {
+            // Before the run starts (while the data file is checked) nothing has been sent or recorded.
+            guard control.runID != nil else { _exit(130) }
+            control.requestStop()
+            console.note("\nstopping: the launches in flight finish and are recorded (Ctrl-C again to leave at once)")
+        } onSecond: {
+            let resume = control.runID.map { "`salvo run --resume \($0)` finishes the run" } ?? "nothing was lost"
+            console.note("\nleaving now; the ledger is consistent: \(resume)")
+            _exit(130)
+        }
+        defer { interrupts.cancel() }
+        guard let result = try await body(driving) else { return .success }
+        return RunSummaryView(result: result).print(console, reports: driving.reports)
     }
 }
 

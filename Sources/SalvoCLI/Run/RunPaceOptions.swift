@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SalvoCore
-import SalvoHTTP
+import SalvoRunner
 
 /// How a run goes, shared by `salvo run` and `salvo replay --run`: pace, retries, reports, progress. (The
 /// timeout and `--force` are the commands' own: `replay` shares them with its single launch.)
@@ -16,9 +16,19 @@ struct RunPaceOptions: ParsableArguments {
         name: .customLong("report"),
         help: ArgumentHelp(
             "Write a report of the whole run: json=FILE or junit=FILE, - for standard output (repeatable).",
-            valueName: "kind=file"))
-    var reports: [String] = []
+            valueName: "kind=file"),
+        transform: parseReport)
+    var reports: [ReportTarget] = []
     @Flag(help: "No progress on stderr.") var quiet = false
+
+    /// `--report KIND=FILE`, parsed once.
+    static func parseReport(_ text: String) throws -> ReportTarget {
+        do {
+            return try ReportTarget.parse(text)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
 
     func validate() throws {
         guard (1...1024).contains(concurrency) else {
@@ -29,15 +39,9 @@ struct RunPaceOptions: ParsableArguments {
         }
         if let delay, delay < 0 { throw ValidationError("--delay cannot be negative") }
         guard (0...100).contains(retries) else { throw ValidationError("--retries must be between 0 and 100") }
-        var toStandardOutput = 0
-        for report in reports {
-            do {
-                if try ReportTarget.parse(report).output.isStandardOutput { toStandardOutput += 1 }
-            } catch {
-                throw ValidationError((error as? InputError)?.message ?? "\(error)")
-            }
+        guard reports.filter(\.output.isStandardOutput).count <= 1 else {
+            throw ValidationError("only one --report can go to standard output (-)")
         }
-        guard toStandardOutput <= 1 else { throw ValidationError("only one --report can go to standard output (-)") }
     }
 
     /// Whether any setting but `--report` and `--quiet` differs from its default.
@@ -45,43 +49,13 @@ struct RunPaceOptions: ParsableArguments {
         concurrency != 1 || rate != nil || delay != nil || retries != 0 || bail
     }
 
-    /// The report targets, each checked to be writable: called before anything is sent. Without `--report`, a
-    /// resume rewrites the run's `recorded` report files; one that can no longer be written is left out with a
-    /// warning rather than stopping the resume.
-    func reportTargets(recorded: [String] = [], console: Console = .standard) throws -> [ReportTarget] {
-        guard reports.isEmpty else {
-            return try reports.map { report in
-                let target = try ReportTarget.parse(report)
-                try target.output.check(flag: "--report \(target.kind.rawValue)=")
-                return target
-            }
-        }
-        return recorded.compactMap { report in
-            do {
-                let target = try ReportTarget.parse(report)
-                try target.output.check(flag: "the run's report ")
-                return target
-            } catch {
-                console.warn("\((error as? InputError)?.message ?? "\(error)"); not rewritten")
-                return nil
-            }
-        }
+    /// The pace as the runner takes it.
+    var pace: RunPace {
+        RunPace(concurrency: concurrency, rate: rate, delayMilliseconds: delay, retries: retries, bail: bail)
     }
 
-    /// The run's record with these settings (its targets, variables and iterations are the caller's).
-    func record(timeout: Double, force: Bool) -> RunRecord {
-        var record = RunRecord()
-        record.concurrency = concurrency
-        record.rate = rate
-        record.delayMilliseconds = delay
-        record.timeoutSeconds = timeout
-        record.retries = retries
-        record.bail = bail
-        record.force = force
-        record.reports = reports.compactMap { report in
-            guard let target = try? ReportTarget.parse(report), target.output.isRegularFile else { return nil }
-            return "\(target.kind.rawValue)=\(URL(fileURLWithPath: target.output.path).path)"
-        }
-        return record
+    /// How the run is driven from this terminal: the reports, the progress line (unless `--quiet`), and Ctrl-C.
+    func driving(console: Console) -> RunDriving {
+        RunDriving(reports: reports, progress: quiet ? nil : ProgressLine(console: console))
     }
 }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import SalvoCore
-import SalvoStore
+import SalvoStorage
 
 /// `salvo runs`: sends and runs, newest first, with their counts.
-struct RunsCommand: ParsableCommand {
+struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs", abstract: "List runs (a send is a run of one launch), newest first.",
         subcommands: [RunsShow.self])
@@ -16,9 +16,9 @@ struct RunsCommand: ParsableCommand {
         guard limit > 0 else { throw ValidationError("--limit must be a positive number") }
     }
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        let runs = try context.withStore { store in try store.runs(limit: limit) }
+        let runs = try await context.withStore { store in try await store.runs(limit: limit) }
         if output.json {
             context.console.out(JSONValue.array(runs.map(RunView.json)).pretty)
         } else if runs.isEmpty {
@@ -31,16 +31,16 @@ struct RunsCommand: ParsableCommand {
 }
 
 /// `salvo runs show RUN`.
-struct RunsShow: ParsableCommand {
+struct RunsShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one run: settings and counts.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The run's id.") var id: Int64
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        let info = try context.withStore { store in try store.run(id: id) }
+        let info = try await context.withStore { store in try await store.run(id: id) }
         if output.json {
             context.console.out(RunView.json(info).pretty)
             return

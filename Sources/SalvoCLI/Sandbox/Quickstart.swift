@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import SalvoCore
-import SalvoHTTP
+import SalvoRunner
 import SalvoSandbox
-import SalvoStore
+import SalvoStorage
 
 /// `salvo quickstart`: the whole loop on this machine, against an in-process sandbox.
 struct Quickstart: AsyncParsableCommand {
@@ -20,22 +20,13 @@ struct Quickstart: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    static let environmentName = "sandbox"
-    static let requests = [
-        LaunchRequest(
-            name: "welcome", kind: .trigger, method: LaunchRequest.triggerMethod, folder: "quickstart",
-            environment: environmentName, body: ["id": 1, "matching": "email", "email": "zaycev@example.com"]),
-        LaunchRequest(
-            name: "vk-catalog", kind: .trigger, method: LaunchRequest.triggerMethod, folder: "quickstart",
-            environment: environmentName,
-            body: ["id": 5, "matching": "custom", "field_name": "vk_id", "field_value": "123456"]),
-    ]
-
     func run() async throws {
         let context = CommandContext(global)
         let console = context.console
         try await context.withStore(creating: true) { store in
-            let token = try existingToken(store) ?? "quickstart-" + UUID().uuidString.lowercased().prefix(18)
+            let token =
+                await QuickstartTour(context: context.runner(store)).existingToken() ?? "quickstart-"
+                + UUID().uuidString.lowercased().prefix(18)
             var configuration = SandboxConfiguration(tokens: [token])
             configuration.triggers = [1, 5]
             let sandbox: SandboxServer
@@ -68,45 +59,26 @@ struct Quickstart: AsyncParsableCommand {
             """)
     }
 
-    private func tour(store: Store, sandbox: SandboxServer, token: String, context: CommandContext) async throws {
+    private func tour(store: any Storage, sandbox: SandboxServer, token: String, context: CommandContext) async throws {
         let console = context.console
+        let tour = QuickstartTour(context: context.runner(store))
+        let name = QuickstartTour.environmentName
         console.note("sandbox listening on \(sandbox.url) (in this process, for the tour)")
-        if (try? store.environment(named: Self.environmentName)) == nil {
-            try store.addEnvironment(
-                Environment(name: Self.environmentName, baseURL: sandbox.url, token: .stored(token), guardSeconds: 0))
-            console.note("added environment 'sandbox' (guard off, so the tour can run again)")
-        } else {
-            try store.updateEnvironment(named: Self.environmentName) { environment in
-                environment.baseURL = sandbox.url
-                environment.token = .stored(token)
-            }
-            console.note("environment 'sandbox' now points at \(sandbox.url)")
+        let done = try await tour.setUp(url: sandbox.url, token: token)
+        console.note(
+            done.addedEnvironment
+                ? "added environment '\(name)' (guard off, so the tour can run again)"
+                : "environment '\(name)' now points at \(sandbox.url)")
+        for request in done.addedRequests {
+            let view = RequestView(request: request)
+            console.note("added request '\(request.name)': \(view.launches) to \(view.recipient)")
         }
-        for request in Self.requests {
-            if (try? store.request(named: request.name)) == nil {
-                try store.addRequest(request)
-                console.note(
-                    "added request '\(request.name)': \(RequestView(request: request).launches) to \(RequestView(request: request).recipient)"
-                )
-            }
+        for request in QuickstartTour.requests {
+            console.note("\n$ salvo send \(request.name) --env \(name)")
+            console.out(LaunchReportView(try await tour.send(request)).text(console: console))
         }
-        let service = LaunchService(store: store, context: context)
-        for request in Self.requests {
-            console.note("\n$ salvo send \(request.name) --env sandbox")
-            let ready = try service.prepare(request.name, environment: Self.environmentName, variables: [:])
-            let view = try await service.send(ready, force: false, timeout: 10)
-            console.out(view.text(console: console))
-        }
-        console.note("\n$ salvo history --env sandbox --limit 5")
-        let lines = try store.history(HistoryFilter(environment: Self.environmentName, limit: 5))
+        console.note("\n$ salvo history --env \(name) --limit 5")
+        let lines = try await store.history(HistoryFilter(environment: name, limit: 5))
         console.out(Table(headers: HistoryView.headers, rows: lines.map(HistoryView.row)).render(console: console))
-    }
-
-    /// The token of an existing sandbox environment, kept so that earlier launches stay comparable.
-    private func existingToken(_ store: Store) throws -> String? {
-        guard let environment = try? store.environment(named: Self.environmentName),
-            case .stored(let token) = environment.token
-        else { return nil }
-        return token
     }
 }

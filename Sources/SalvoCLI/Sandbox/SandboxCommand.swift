@@ -72,12 +72,12 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port ?? 8787
         if let env {
-            try context.withStore { store in
-                let environment = try store.environment(named: env)
+            try await context.withStore { store in
+                let environment = try await store.environment(named: env)
                 guard let url = URLComponents(string: environment.baseURL), let host = url.host else { return }
                 configuration.host = host
                 configuration.port = port ?? url.port ?? 80
-                configuration.tokens.append(try LaunchService(store: store, context: context).token(of: environment))
+                configuration.tokens.append(try context.runner(store).token(of: environment))
             }
         }
         let generated: String? =

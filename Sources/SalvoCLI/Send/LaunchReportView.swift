@@ -1,11 +1,22 @@
 import SalvoCore
-import SalvoHTTP
+import SalvoRunner
 
 /// How the outcome of one launch is shown, and the exit status it calls for.
 struct LaunchReportView {
     let run: Int64
     /// What was launched (its request, environment and recipient) and what came of it.
     let launch: FinishedLaunch
+
+    init(_ sent: SentLaunch) {
+        run = sent.run
+        launch = sent.launch
+    }
+
+    /// Prints it (as JSON with `json`) and returns its exit status.
+    func print(_ console: Console, json: Bool) -> ExitStatus {
+        console.out(json ? self.json.pretty : text(console: console))
+        return status
+    }
 
     private var attempt: LaunchAttempt { launch.attempt }
 
@@ -55,20 +66,7 @@ struct LaunchReportView {
         return lines.joined(separator: "\n")
     }
 
-    var json: JSONValue {
-        let outcome = launch.outcome
-        return [
-            "id": .number(String(launch.id)), "run": .number(String(run)), "request": .string(attempt.requestName),
-            "environment": .string(attempt.environment), "recipient": .string(recipient),
-            "result": .string(outcome.result.rawValue), "http_status": outcome.httpStatus.map { .integer($0) } ?? .null,
-            "error": outcome.errorCode.map { .integer($0) } ?? .null,
-            "error_text": outcome.errorText.map { .string($0) } ?? .null,
-            "transport_error": outcome.transportError.map { .string($0) } ?? .null,
-            "duration_ms": .number(FixedPoint.three(outcome.durationMilliseconds)),
-            "duplicate": .bool(outcome.duplicate),
-            "skipped_because_of": launch.guardHit.map { .number(String($0.ledgerID)) } ?? .null,
-        ]
-    }
+    var json: JSONValue { LaunchJSON(id: launch.id, attempt: attempt, outcome: launch.outcome).json }
 
     private var recipient: String {
         let identity = attempt.identity

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SalvoCore
-import SalvoHTTP
+import SalvoRunner
 
 /// `salvo send NAME`: launch one saved request and record it in the ledger.
 struct Send: AsyncParsableCommand {
@@ -39,27 +39,23 @@ struct Send: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext(global)
         let overrides = try FlagParsing.variables(variables)
-        let view = try await context.withStore { store in
-            let service = LaunchService(store: store, context: context)
-            let ready = try service.prepare(name, environment: env, variables: overrides)
+        let status = try await context.withStore { store -> ExitStatus in
+            let service = SendService(context: context.runner(store))
+            let ready = try await service.prepare(name, environment: env, variables: overrides)
             if launch.dryRun {
-                print(dryRun: ready, service: service, context: context)
-                return nil as LaunchReportView?
+                print(dryRun: ready, fingerprinter: store.fingerprinter, console: context.console)
+                return .success
             }
-            return try await service.send(ready, force: launch.force, timeout: launch.timeout)
+            let sent = try await service.send(ready, force: launch.force, timeoutSeconds: launch.timeout)
+            return LaunchReportView(sent).print(context.console, json: output.json)
         }
-        guard let view else { return }
-        context.console.out(output.json ? view.json.pretty : view.text(console: context.console))
-        if view.status != .success { throw ExitCode(view.status.rawValue) }
+        if status != .success { throw ExitCode(status.rawValue) }
     }
 
-    private func print(dryRun ready: LaunchService.Ready, service: LaunchService, context: CommandContext) {
-        let mask = LaunchBuilder.tokenMask(ready.environment.token, fingerprinter: service.store.fingerprinter)
-        let launch = LaunchBuilder.prepare(
-            body: ready.body, method: ready.request.method, environment: ready.environment, token: mask,
-            requestID: "(a new one when sent)")
+    private func print(dryRun ready: ReadyLaunch, fingerprinter: TokenFingerprinter, console: Console) {
+        let (launch, mask) = ready.preview(fingerprinter: fingerprinter)
         if output.json {
-            context.console.out(
+            console.out(
                 JSONValue.object([
                     .init("url", .string(launch.url)),
                     .init("headers", .object(launch.headers.map { .init($0.name, .string($0.value)) })),
@@ -70,7 +66,7 @@ struct Send: AsyncParsableCommand {
         var lines = ["POST \(launch.url)"] + launch.headers.map { "\($0.name): \($0.value)" }
         lines += ["", launch.body.pretty, "", "# the same with curl (export SALVO_TOKEN first):"]
         lines.append(CurlCommand.render(launch, mask: mask))
-        context.console.out(lines.joined(separator: "\n"))
-        context.console.note("dry run: nothing was sent or recorded")
+        console.out(lines.joined(separator: "\n"))
+        console.note("dry run: nothing was sent or recorded")
     }
 }

@@ -2,16 +2,16 @@ import ArgumentParser
 import SalvoCore
 
 /// `salvo store info`.
-struct StoreInfoCommand: ParsableCommand {
+struct StoreInfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info", abstract: "Show the store's path, schema version, size and counts.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() async throws {
         let context = CommandContext(global)
-        let info = try context.withStore { store in try store.info() }
+        let info = try await context.withStore { store in try await store.info() }
         if output.json {
             let json: JSONValue = [
                 "path": .string(info.path), "schema_version": .integer(info.schemaVersion),

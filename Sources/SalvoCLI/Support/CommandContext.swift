@@ -1,27 +1,29 @@
 import Foundation
 import SalvoCore
-import SalvoStore
+import SalvoRunner
+import SalvoStorage
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// The live dependencies of a command, built in one place: the store, the console, the process environment,
-/// and who is running it.
+/// and who is running it. Commands build it from their `--store`; what it holds beside that comes from
+/// `CommandEnvironment.current`, which in-process tests replace.
 struct CommandContext {
     let console: Console
     let environment: [String: String]
+    let author: Operator
     /// Where the store is, or why `--store` / `SALVO_STORE` cannot say.
     let storeLocation: Result<String, InputError>
 
     var storePath: String { (try? storeLocation.get()) ?? "" }
 
-    init(
-        _ options: GlobalOptions, console: Console = .standard,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) {
-        self.console = console
-        self.environment = environment
+    init(_ options: GlobalOptions, world: CommandEnvironment = .current) {
+        console = world.console
+        environment = world.environment
+        author = world.author
+        let environment = world.environment
         storeLocation = Result { () throws(InputError) in
             try StoreLocation.resolve(explicit: options.store, environment: environment)
         }
@@ -29,22 +31,35 @@ struct CommandContext {
 
     /// Opens the store, runs `body` with it, and closes it (checkpointing the WAL) whatever happens. Only
     /// commands that add to the collection pass `creating`: a mistyped path makes no new empty store.
-    func withStore<T>(creating: Bool = false, _ body: (Store) throws -> T) throws -> T {
-        let store = try open(creating: creating)
-        defer { store.close() }
-        return try body(store)
+    func withStore<T>(creating: Bool = false, _ body: (any Storage) async throws -> T) async throws -> T {
+        let store = try StoreOpener.open(try storeLocation.get(), author: author, create: creating)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 
-    /// The same for work that waits on the network.
-    func withStore<T>(creating: Bool = false, _ body: (Store) async throws -> T) async throws -> T {
-        let store = try open(creating: creating)
-        defer { store.close() }
-        return try await body(store)
+    /// What the services need, over `store`.
+    func runner(_ store: any Storage) -> RunnerContext {
+        RunnerContext(
+            store: store, author: author, environment: environment, diagnostics: console,
+            standardOutput: console.outputFile)
     }
+}
 
-    private func open(creating: Bool) throws -> Store {
-        try Store.open(at: try storeLocation.get(), author: Self.currentOperator(), create: creating)
-    }
+/// What a command's context is made of beside the store: the console, the process environment and who runs it.
+/// The process's own by default; an in-process test sets its own for the commands it runs.
+struct CommandEnvironment: Sendable {
+    var console: Console
+    var environment: [String: String]
+    var author: Operator
+
+    @TaskLocal static var current = CommandEnvironment(
+        console: .standard, environment: ProcessInfo.processInfo.environment, author: currentOperator())
 
     /// The OS user and host running this process.
     static func currentOperator() -> Operator {

@@ -1,31 +1,57 @@
 import Foundation
+import SalvoRunner
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// Where a command writes: results to stdout, diagnostics to stderr, colour only on a terminal and never with
-/// `NO_COLOR`.
-struct Console: Sendable {
+/// `NO_COLOR`. In-process tests give it a `CapturedOutput` instead of the process's descriptors.
+struct Console: Sendable, Diagnostics {
     static let standard = Console(environment: ProcessInfo.processInfo.environment)
 
     let colourOut: Bool
     let colourErr: Bool
+    /// Whether stderr is a terminal, where progress redraws one line in place.
+    let interactive: Bool
+    private let captured: CapturedOutput?
 
     init(environment: [String: String]) {
         let allowed = (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        interactive = isatty(STDERR_FILENO) == 1
         colourOut = allowed && isatty(STDOUT_FILENO) == 1
-        colourErr = allowed && isatty(STDERR_FILENO) == 1
+        colourErr = allowed && interactive
+        captured = nil
+    }
+
+    /// A console whose output `captured` keeps, without colour.
+    init(capturing captured: CapturedOutput) {
+        colourOut = false
+        colourErr = false
+        interactive = false
+        self.captured = captured
     }
 
     /// Writes a line (or several) of results to stdout.
     func out(_ text: String) {
-        Self.write(text + "\n", to: STDOUT_FILENO)
+        write(text + "\n", error: false)
     }
 
     /// Writes a diagnostic line to stderr.
-    func note(_ text: String, newline: Bool = true) {
-        Self.write(newline ? text + "\n" : text, to: STDERR_FILENO)
+    func note(_ text: String) {
+        write(text + "\n", error: true)
+    }
+
+    /// Standard output as a file to stream to (reports, exports).
+    @Sendable func outputFile() -> OutputFile {
+        guard let captured else { return OutputFile.standardOutput() }
+        return OutputFile { bytes in captured.append(String(decoding: bytes, as: UTF8.self), error: false) }
+    }
+
+    /// Writes to stderr without ending the line, for a progress line redrawn in place.
+    func progress(_ text: String) {
+        write(text, error: true)
     }
 
     /// Writes `warning: ...` to stderr.
@@ -52,6 +78,14 @@ struct Console: Sendable {
         on ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 
+    private func write(_ text: String, error: Bool) {
+        if let captured {
+            captured.append(text, error: error)
+        } else {
+            Self.write(text, to: error ? STDERR_FILENO : STDOUT_FILENO)
+        }
+    }
+
     private static func write(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
@@ -61,6 +95,20 @@ struct Console: Sendable {
                 return
             }
             bytes = bytes.dropFirst(written)
+        }
+    }
+}
+
+/// What a console wrote, kept for a test to read.
+final class CapturedOutput: Sendable {
+    private let text = Mutex<(out: String, err: String)>(("", ""))
+
+    var stdout: String { text.withLock { $0.out } }
+    var stderr: String { text.withLock { $0.err } }
+
+    fileprivate func append(_ piece: String, error: Bool) {
+        text.withLock { text in
+            if error { text.err += piece } else { text.out += piece }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import SalvoCore
-import SalvoStore
+import SalvoRunner
+import SalvoStorage
 
 /// salvo's exit codes, the same for every command (README, `salvo --help`).
 enum ExitStatus: Int32 {
@@ -34,6 +35,7 @@ enum ExitStatus: Int32 {
         switch error {
         case let error as StoreError: error.isInputError ? .badInput : .store
         case let error as CommandError: error.status
+        case is RunnerError: .transport
         default: .badInput
         }
     }

@@ -1,0 +1,105 @@
+import SalvoCore
+import SalvoStorage
+
+/// Group commit for the run engine: attempts and outcomes submitted while a commit is under way wait for the
+/// next one, so one transaction carries many launches. An attempt's submitter resumes only once its attempt is
+/// durable, which keeps "committed, then sent" for every launch.
+public actor LedgerWriter {
+    private let ledger: any LaunchLedger
+    private var attempts: [(LaunchAttempt, CheckedContinuation<Int64, any Error>)] = []
+    private var outcomes: [(attempt: Int64, outcome: LaunchOutcome)] = []
+    private var committing = false
+    private var outcomeTimerSet = false
+    private var idle: [CheckedContinuation<Void, Never>] = []
+    private var batchWaiters: [(batch: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    /// The first write failure; once set, every later submission fails with it.
+    public private(set) var failure: (any Error)?
+    /// How many batches have been committed; batches are numbered from 1 in commit order.
+    public private(set) var committedBatches = 0
+
+    public init(ledger: any LaunchLedger) {
+        self.ledger = ledger
+    }
+
+    /// Commits `attempt` (with whatever else is waiting) and returns its ledger id.
+    public func record(_ attempt: LaunchAttempt) async throws -> Int64 {
+        if let failure { throw failure }
+        return try await withCheckedThrowingContinuation { continuation in
+            attempts.append((attempt, continuation))
+            startCommitting()
+        }
+    }
+
+    /// Queues an outcome for the next commit; `flush()` waits for it. The commit waits up to `outcomeDelay` for
+    /// an attempt to share it with: a sequential run then syncs once per launch, not twice. An outcome not yet
+    /// committed when the process dies leaves its attempt unknown, which a resume settles with its Request-ID.
+    /// Returns the number of the batch that will commit it.
+    @discardableResult
+    public func record(outcome: LaunchOutcome, of attempt: Int64) -> Int {
+        outcomes.append((attempt, outcome))
+        // While a batch commits, what is queued now goes in the one after it.
+        let batch = committedBatches + (committing ? 2 : 1)
+        guard !committing, !outcomeTimerSet else { return batch }
+        outcomeTimerSet = true
+        Task {
+            try? await Task.sleep(for: Self.outcomeDelay)
+            outcomeTimerSet = false
+            startCommitting()
+        }
+        return batch
+    }
+
+    /// How long an outcome waits for company before it is committed alone.
+    static let outcomeDelay = Duration.milliseconds(5)
+
+    /// Commits a skipped launch at once.
+    public func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) async throws -> Int64 {
+        if let failure { throw failure }
+        return try await ledger.recordSkipped(attempt, outcome: outcome)
+    }
+
+    /// Returns once batch `batch` is committed (or the writer has failed).
+    public func committed(through batch: Int) async {
+        guard committedBatches < batch, failure == nil else { return }
+        await withCheckedContinuation { batchWaiters.append((batch, $0)) }
+    }
+
+    /// Returns once everything submitted so far is committed (or has failed).
+    public func flush() async {
+        guard committing || !attempts.isEmpty || !outcomes.isEmpty else { return }
+        startCommitting()
+        await withCheckedContinuation { idle.append($0) }
+    }
+
+    private func startCommitting() {
+        guard !committing else { return }
+        committing = true
+        Task { await commitLoop() }
+    }
+
+    private func commitLoop() async {
+        while !attempts.isEmpty || !outcomes.isEmpty {
+            let batch = attempts
+            let done = outcomes
+            attempts.removeAll(keepingCapacity: true)
+            outcomes.removeAll(keepingCapacity: true)
+            let pending = batch.map(\.0)
+            do {
+                guard failure == nil else { throw failure! }
+                let ids = try await ledger.record(outcomes: done, attempts: pending)
+                committedBatches += 1
+                for ((_, continuation), id) in zip(batch, ids) { continuation.resume(returning: id) }
+            } catch {
+                failure = failure ?? error
+                for (_, continuation) in batch { continuation.resume(throwing: error) }
+            }
+            let ready = batchWaiters.filter { $0.batch <= committedBatches || failure != nil }
+            batchWaiters.removeAll { $0.batch <= committedBatches || failure != nil }
+            for waiter in ready { waiter.continuation.resume() }
+        }
+        committing = false
+        let waiting = idle
+        idle.removeAll()
+        for continuation in waiting { continuation.resume() }
+    }
+}

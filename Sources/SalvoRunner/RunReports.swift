@@ -1,0 +1,99 @@
+import Foundation
+import SalvoCore
+import SalvoStorage
+
+/// Where one report goes: `--report KIND=FILE`, or `salvo report RUN --format KIND --out FILE`.
+public struct ReportTarget: Sendable, Equatable {
+    public var kind: ReportKind
+    public var output: OutputPath
+
+    public init(kind: ReportKind, output: OutputPath) {
+        self.kind = kind
+        self.output = output
+    }
+
+    /// Parses `KIND=FILE` (`-` for standard output).
+    public static func parse(_ text: String) throws(InputError) -> ReportTarget {
+        guard let equals = text.firstIndex(of: "="), let kind = ReportKind(rawValue: String(text[..<equals])),
+            text.index(after: equals) < text.endIndex
+        else {
+            throw InputError("--report '\(text)' must be json=FILE or junit=FILE (- for standard output)")
+        }
+        return ReportTarget(kind: kind, output: OutputPath(path: String(text[text.index(after: equals)...])))
+    }
+
+    /// How a run records it, to rewrite it on a resume: `KIND=ABSOLUTE-PATH`.
+    var recorded: String { "\(kind.rawValue)=\(URL(fileURLWithPath: output.path).path)" }
+}
+
+/// A report written as its run goes: every launch that ended is on disk within about a second (whole records
+/// only), so a killed run leaves a report of what it did. Only regular files are written this way; at the end of
+/// the run `RunReportBuilder` rewrites every report whole from the ledger.
+final class LiveReport: @unchecked Sendable {
+    private let kind: ReportKind
+    private let file: OutputFile
+    private var first = true
+
+    init(_ target: ReportTarget, run: Int64) throws {
+        kind = target.kind
+        file = try target.output.open()
+        file.write(RunReportFormat.header(kind, run: run, totals: nil))
+        file.flush()
+    }
+
+    func add(_ launch: FinishedLaunch) {
+        file.write(
+            RunReportFormat.record(kind, id: launch.id, attempt: launch.attempt, outcome: launch.outcome, first: first))
+        first = false
+    }
+
+    /// Hands what is buffered to the system.
+    func flush() { file.flush() }
+
+    func close() throws { try file.close() }
+}
+
+/// Writes a run's reports from the ledger: the whole run, however many times it was resumed.
+public struct RunReportBuilder: Sendable {
+    let context: RunnerContext
+
+    public init(context: RunnerContext) {
+        self.context = context
+    }
+
+    /// Writes run `run`'s report to `target`.
+    public func write(_ target: ReportTarget, run: Int64) async throws {
+        let info = try await context.store.run(id: run)
+        let launched = info.launches
+        let notAttempted = max(0, (info.record.planned ?? launched) - launched)
+        let file = try target.output.open(standardOutput: context.standardOutput)
+        let totals = RunReportFormat.Totals(
+            counts: info.counts, notAttempted: notAttempted, seconds: seconds(info))
+        file.write(RunReportFormat.header(target.kind, run: run, totals: totals))
+        var durations: [Double] = []
+        var first = true
+        try await context.store.forEachLaunch(ofRun: run) { launch in
+            let outcome =
+                launch.outcome?.outcome
+                ?? LaunchOutcome(result: .unknown, transportError: "no answer was recorded (the run was stopped)")
+            if outcome.result != .skipped { durations.append(outcome.durationMilliseconds) }
+            file.write(
+                RunReportFormat.record(
+                    target.kind, id: launch.id, attempt: launch.attempt, outcome: outcome, first: first))
+            first = false
+        }
+        durations.sort()
+        let summary = RunSummary(
+            counts: info.counts, launches: launched, seconds: totals.seconds, latencies: durations)
+        file.write(RunReportFormat.footer(target.kind, run: run, summary: summary, notAttempted: notAttempted))
+        try file.close()
+    }
+
+    /// From the run's start to its end (or to now, while it runs).
+    private func seconds(_ info: RunInfo) -> Double {
+        let now = context.clock()
+        guard let start = try? Timestamp.parse(info.startedAt, now: now) else { return 0 }
+        let end = info.finishedAt.flatMap { try? Timestamp.parse($0, now: now) } ?? now
+        return max(0, end.timeIntervalSince(start))
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import SalvoCore
+
+/// Counts a run's launches as they end, keeps a bounded sample of latencies and feeds the live reports; a
+/// progress display reads `progress` as it likes.
+public actor RunTally: RunObserver {
+    private(set) var counts: [LaunchResult: Int] = [:]
+    private var latencies: [Double] = []
+    private var seen = 0
+    private let started = ContinuousClock.now
+    private let total: Int
+    private let reports: [LiveReport]
+    private var generator = SystemRandomNumberGenerator()
+
+    /// Latencies kept for the percentiles (reservoir sampling beyond this many launches).
+    static let sampleSize = 100_000
+
+    init(total: Int, reports: [LiveReport]) {
+        self.total = total
+        self.reports = reports
+    }
+
+    public func finished(_ launch: FinishedLaunch) async {
+        counts[launch.outcome.result, default: 0] += 1
+        seen += 1
+        if launch.outcome.result != .skipped {
+            if latencies.count < Self.sampleSize {
+                latencies.append(launch.outcome.durationMilliseconds)
+            } else {
+                let slot = Int.random(in: 0..<seen, using: &generator)
+                if slot < Self.sampleSize { latencies[slot] = launch.outcome.durationMilliseconds }
+            }
+        }
+        for report in reports { report.add(launch) }
+    }
+
+    /// Where the run stands now, for a progress line.
+    public var progress: RunProgress {
+        RunProgress(counts: counts, launches: seen, total: total, seconds: elapsedSeconds)
+    }
+
+    var elapsedSeconds: Double {
+        let elapsed = ContinuousClock.now - started
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// Hands the live reports' buffered records to the system.
+    func flushReports() {
+        for report in reports { report.flush() }
+    }
+
+    /// The summary of what this invocation launched.
+    func summary() -> RunSummary {
+        RunSummary(counts: counts, launches: seen, seconds: elapsedSeconds, latencies: latencies.sorted())
+    }
+}
+
+/// A run's figures while it goes.
+public struct RunProgress: Sendable {
+    /// Launches that ended, by result.
+    public var counts: [LaunchResult: Int]
+    /// How many ended so far, of `total` (this invocation's share of the run).
+    public var launches: Int
+    public var total: Int
+    public var seconds: Double
+
+    public var perSecond: Double { seconds > 0 ? Double(launches) / seconds : 0 }
+
+    /// Seconds left at the pace so far, when there is a pace.
+    public var secondsLeft: Double? {
+        perSecond > 0 && launches < total ? Double(total - launches) / perSecond : nil
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+import SalvoCore
+import SalvoStorage
+
+extension SQLiteStore {
+    /// The latest runs first.
+    public func runs(limit: Int = 20) throws -> [RunInfo] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                try runInfo(db, $0)
+            }
+        }
+    }
+
+    /// Runs (sends, runs, replays) started at or after `since` by OS user `user`, oldest first: who launched
+    /// what, for `audit log`.
+    public func runs(since: String?, user: String?) throws -> [RunInfo] {
+        try read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let since {
+                conditions.append("started_at >= ?")
+                arguments += [since]
+            }
+            if let user {
+                conditions.append("os_user = ?")
+                arguments += [user]
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM runs \(filter) ORDER BY id", arguments: arguments).map {
+                try runInfo(db, $0)
+            }
+        }
+    }
+
+    /// The run with this id.
+    public func run(id: Int64) throws -> RunInfo {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound(kind: "run", name: "\(id)")
+            }
+            return try runInfo(db, row)
+        }
+    }
+
+    /// Marks a run running again, for a resume.
+    public func reopenRun(_ id: Int64) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE runs SET state = 'running', finished_at = NULL WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Closes the attempts of run `run` that a killed process left without an outcome: each gets an `unknown`
+    /// outcome saying so (the platform may or may not have received it), so every attempt in the ledger ends,
+    /// and a resume's next try, with the same Request-ID, settles the launch. Returns how many there were.
+    @discardableResult
+    public func settleInterruptedAttempts(run: Int64) throws -> Int {
+        try write { db in
+            let orphans = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT a.seq FROM ledger a
+                    WHERE a.run_id = ? AND a.kind = 'attempt'
+                        AND NOT EXISTS (SELECT 1 FROM ledger o WHERE o.attempt_seq = a.seq)
+                    ORDER BY a.seq
+                    """, arguments: [run])
+            let outcome = LaunchOutcome(
+                result: .unknown,
+                transportError: "salvo stopped before the answer was recorded (killed or crashed); resumed later")
+            for attempt in orphans { _ = try appendOutcome(db, of: attempt, outcome) }
+            return orphans.count
+        }
+    }
+
+    /// Where the launches at positions `ordinals` of run `run` stand; positions never attempted are absent.
+    public func launchStates(run: Int64, ordinals: ClosedRange<Int>) throws -> [Int: LaunchState] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.*, o.result AS outcome,
+                        (SELECT min(f.at) FROM ledger f WHERE f.request_id = a.request_id AND f.kind = 'attempt')
+                            AS first_tried,
+                        EXISTS (
+                            SELECT 1 FROM ledger f LEFT JOIN ledger fo ON fo.attempt_seq = f.seq
+                            WHERE f.request_id = a.request_id AND f.kind = 'attempt'
+                                AND coalesce(fo.result, 'unknown') = 'unknown') AS may_have_left
+                    FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
+                    WHERE a.run_id = ? AND a.kind = 'attempt'
+                        AND (a.ordinal BETWEEN ? AND ?\(ordinals.contains(1) ? " OR a.ordinal IS NULL" : ""))
+                    ORDER BY a.seq
+                    """, arguments: [run, ordinals.lowerBound, ordinals.upperBound])
+            var states: [Int: LaunchState] = [:]
+            for row in rows {
+                let result = (row["outcome"] as String?).flatMap(LaunchResult.init(rawValue:))
+                // Sends recorded before launches had positions are runs of one: their launch is position 1.
+                let ordinal = row["ordinal"] as Int? ?? 1
+                switch result {
+                case .ok?, .rejected?, .skipped?: states[ordinal] = .final
+                default:
+                    states[ordinal] = .unfinished(
+                        try Self.attempt(from: row), firstTried: row["first_tried"], mayHaveLeft: row["may_have_left"])
+                }
+            }
+            return states
+        }
+    }
+
+    /// How many positions of run `run` have a final outcome (ok, rejected or skipped) on their latest attempt
+    /// (an earlier try's 5xx is not final: the launch was retried).
+    public func finalLaunchCount(run: Int64) throws -> Int {
+        try read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM (
+                        SELECT coalesce(ordinal, 1) AS position, max(seq) AS latest FROM ledger
+                        WHERE run_id = ? AND kind = 'attempt' GROUP BY position) p
+                    JOIN ledger o ON o.attempt_seq = p.latest
+                    WHERE o.result IN ('ok', 'rejected', 'skipped')
+                    """, arguments: [run]) ?? 0
+        }
+    }
+
+    private func runInfo(_ db: Database, _ row: Row) throws -> RunInfo {
+        var info = try Self.runInfo(db, row)
+        // A run whose process is gone (killed, crashed) is not running, whatever its row still says.
+        if info.state == .running, !isRunHeld(info.id) { info.state = .interrupted }
+        return info
+    }
+
+    private static func runInfo(_ db: Database, _ row: Row) throws -> RunInfo {
+        var counts: [LaunchResult: Int] = [:]
+        let results = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT coalesce(o.result, 'unknown') AS result, count(*) AS n FROM ledger a
+                JOIN ledger la ON la.seq = (SELECT max(seq) FROM ledger WHERE request_id = a.request_id AND kind = 'attempt')
+                LEFT JOIN ledger o ON o.attempt_seq = la.seq
+                WHERE a.run_id = ? AND a.kind = 'attempt' AND a.try = 1
+                GROUP BY 1
+                """, arguments: [row["id"] as Int64])
+        for result in results {
+            if let kind = LaunchResult(rawValue: result["result"]) { counts[kind] = result["n"] }
+        }
+        return RunInfo(
+            id: row["id"], kind: row["kind"], startedAt: row["started_at"], finishedAt: row["finished_at"],
+            state: RunState(rawValue: row["state"]) ?? .running, environment: row["environment"],
+            selection: try JSONParser.parse(row["selection"]), settings: try JSONParser.parse(row["settings"]),
+            dataFile: row["data_file"], dataSHA256: row["data_sha256"],
+            by: Operator(user: row["os_user"], host: row["host"]), counts: counts)
+    }
+}

@@ -1,0 +1,86 @@
+import GRDB
+import SalvoCore
+import SalvoStorage
+
+extension SQLiteStore {
+    /// Walks the ledger's and the audit trail's hash chains in order, recomputing every hash.
+    public func verify() throws -> VerifyReport {
+        try read { db in
+            var report = VerifyReport()
+            var previous = HashChain.genesis
+            var expectedSeq: Int64 = 1
+            let ledger = try Row.fetchCursor(db, sql: "SELECT * FROM ledger ORDER BY seq")
+            while let row = try ledger.next() {
+                let seq: Int64 = row["seq"]
+                let values = Array(row.columnNames).filter { $0 != "prev_hash" && $0 != "hash" }.map {
+                    ($0, row[$0] as DatabaseValue)
+                }
+                if row["prev_hash"] as String != previous || seq != expectedSeq {
+                    report.problems.append(
+                        "ledger entry #\(seq) does not follow entry #\(expectedSeq - 1): an entry before it was deleted, "
+                            + "inserted or re-ordered")
+                    break
+                }
+                // The typed entry the row holds, hashed as every backend hashes it; a row that holds anything its
+                // typed entry does not (or values salvo never writes) was changed.
+                guard let entry = try? Self.ledgerEntry(from: row),
+                    entry.fields.canonical == Self.ledgerFields(values).canonical
+                else {
+                    report.problems.append(
+                        "ledger entry #\(seq) was changed after it was written (it holds values salvo never writes)")
+                    break
+                }
+                let hash = entry.hash(previous: previous)
+                guard hash == row["hash"] as String else {
+                    report.problems.append(
+                        "ledger entry #\(seq) was changed after it was written (its hash does not match)")
+                    break
+                }
+                previous = hash
+                expectedSeq = seq + 1
+                report.ledgerEntries += 1
+            }
+            report.ledgerHead = previous
+            previous = HashChain.genesis
+            let events = try Row.fetchCursor(db, sql: "SELECT * FROM audit_events ORDER BY id")
+            while let row = try events.next() {
+                guard let event = try? Self.auditEvent(from: row) else {
+                    report.problems.append("audit event #\(row["id"] as Int64) holds values salvo never writes")
+                    break
+                }
+                guard event.previousHash == previous else {
+                    report.problems.append(
+                        "audit event #\(event.id) does not follow the one before it: an event was deleted or re-ordered"
+                    )
+                    break
+                }
+                let hash = AuditEvent.chainHash(
+                    previous: previous, at: event.at, by: event.by, action: event.action, entity: event.entity,
+                    name: event.name, before: event.before, after: event.after)
+                guard hash == event.hash else {
+                    report.problems.append(
+                        "audit event #\(event.id) was changed after it was written (its hash does not match)")
+                    break
+                }
+                previous = hash
+                report.auditEvents += 1
+            }
+            report.auditHead = previous
+            return report
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// The typed ledger entry a stored row holds.
+    static func ledgerEntry(from row: Row) throws -> LedgerEntry {
+        let seq: Int64 = row["seq"]
+        let at: String = row["at"]
+        guard row["kind"] as String == "attempt" else {
+            return .outcome(
+                seq: seq, at: at, runID: row["run_id"], requestID: row["request_id"], attemptSeq: row["attempt_seq"],
+                try outcome(from: row))
+        }
+        return .attempt(seq: seq, at: at, try attempt(from: row), contentKey: row["content_key"])
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import SalvoCore
+
+/// A run as `salvo runs` shows it, with counts from the ledger.
+public struct RunInfo: Sendable {
+    public var id: Int64
+    public var kind: String
+    public var startedAt: String
+    public var finishedAt: String?
+    public var state: RunState
+    public var environment: String
+    public var selection: JSONValue
+    public var settings: JSONValue
+    public var dataFile: String?
+    public var dataSHA256: String?
+    public var by: Operator
+    /// Launches by how their latest attempt ended (`unknown` when it has no outcome).
+    public var counts: [LaunchResult: Int]
+
+    public init(
+        id: Int64, kind: String, startedAt: String, finishedAt: String?, state: RunState, environment: String,
+        selection: JSONValue, settings: JSONValue, dataFile: String?, dataSHA256: String?, by: Operator,
+        counts: [LaunchResult: Int]
+    ) {
+        self.id = id
+        self.kind = kind
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.state = state
+        self.environment = environment
+        self.selection = selection
+        self.settings = settings
+        self.dataFile = dataFile
+        self.dataSHA256 = dataSHA256
+        self.by = by
+        self.counts = counts
+    }
+
+    /// The run's settings as it was started with them.
+    public var record: RunRecord { RunRecord(selection: selection, settings: settings, environment: environment) }
+
+    /// How many launches it made (each position once, by its latest attempt).
+    public var launches: Int { counts.values.reduce(0, +) }
+}
+
+/// Where a launch of a run stands, for `--resume`.
+public enum LaunchState: Sendable {
+    /// It ended ok, rejected or skipped: never sent again.
+    case final
+    /// Its latest attempt has no outcome, or an unknown or not-sent one: send it again, same Request-ID.
+    /// `firstTried` is when its Request-ID was first used, `mayHaveLeft` whether any try may have been delivered
+    /// (not when every try was refused a connection).
+    case unfinished(LaunchAttempt, firstTried: String, mayHaveLeft: Bool)
+}
+
+/// What a run is started with: its kind, where it goes, and its record (written here, read back with
+/// `RunInfo.record`).
+public struct RunStart: Sendable {
+    public enum Kind: String, Sendable {
+        case send, run, replay
+    }
+
+    public var kind: Kind
+    public var environment: String
+    public var record: RunRecord
+    public var dataFile: String?
+    public var dataSHA256: String?
+
+    public init(
+        kind: Kind, environment: String, record: RunRecord, dataFile: String? = nil, dataSHA256: String? = nil
+    ) {
+        self.kind = kind
+        self.environment = environment
+        self.record = record
+        self.dataFile = dataFile
+        self.dataSHA256 = dataSHA256
+    }
+}
+
+/// How a run ended.
+public enum RunState: String, Sendable {
+    case running, finished, interrupted
+}

@@ -1,0 +1,64 @@
+import Foundation
+import SalvoCore
+import SalvoStorage
+import Testing
+
+@Suite("The audit trail: every change, chained, append-only, tokens redacted")
+struct AuditTrailTests {
+    @Test("each change is recorded with who, when, before and after, and the chain recomputes", arguments: Backend.all)
+    func recorded(_ backend: Backend) async throws {
+        try await backend.withStore { under in
+            let store = under.store
+            try await store.addEnvironment(.sample("prod", token: "tok-A"))
+            try await store.updateEnvironment(named: "prod") { $0.token = .stored("tok-B") }
+            try await store.addRequest(.sample("welcome"))
+            try await store.renameRequest("welcome", to: "hello")
+            try await store.removeRequest(named: "hello")
+            let events = try await store.auditEvents(since: nil, user: nil)
+            #expect(
+                events.map { "\($0.action.rawValue) \($0.entity.rawValue) \($0.name)" } == [
+                    "create environment prod", "use environment prod", "edit environment prod",
+                    "create request welcome",
+                    "rename request hello", "delete request hello",
+                ])
+            #expect(events.allSatisfy { $0.by == StoreUnderTest.author && $0.at == "2027-01-15T08:00:00.000Z" })
+            let edit = events[2]
+            #expect(edit.before?["token"] == .string(store.fingerprinter.fingerprint("tok-A")))
+            #expect(edit.after?["token"] == .string(store.fingerprinter.fingerprint("tok-B")))
+            var previous = AuditEvent.genesisHash
+            for event in events {
+                #expect(event.previousHash == previous)
+                let hash = AuditEvent.chainHash(
+                    previous: previous, at: event.at, by: event.by, action: event.action, entity: event.entity,
+                    name: event.name, before: event.before, after: event.after)
+                #expect(event.hash == hash)
+                previous = hash
+            }
+            let text = events.map { ($0.before?.compact ?? "") + ($0.after?.compact ?? "") }.joined()
+            #expect(!text.contains("tok-A") && !text.contains("tok-B"))
+        }
+    }
+
+    @Test("filters: since and user", arguments: Backend.all)
+    func filters(_ backend: Backend) async throws {
+        try await backend.withStore { under in
+            let store = under.store
+            try await store.addRequest(.sample("welcome"))
+            #expect(try await store.auditEvents(since: "2027-01-15T08:00:00.000Z", user: nil).count == 1)
+            #expect(try await store.auditEvents(since: "2027-01-15T08:00:00.001Z", user: nil).isEmpty)
+            #expect(try await store.auditEvents(since: nil, user: "tester").count == 1)
+            #expect(try await store.auditEvents(since: nil, user: "someone-else").isEmpty)
+        }
+    }
+
+    @Test("UPDATE and DELETE on audit events are refused by the schema", arguments: Backend.all)
+    func appendOnly(_ backend: Backend) async throws {
+        try await backend.withStore { under in
+            let store = under.store
+            try await store.addRequest(.sample("welcome"))
+            #expect(throws: (any Error).self) { try under.execute("UPDATE audit_events SET name = 'x'") }
+            #expect(throws: (any Error).self) { try under.execute("DELETE FROM audit_events") }
+            #expect(try await store.auditEvents(since: nil, user: nil).map(\.name) == ["welcome"])
+        }
+    }
+}

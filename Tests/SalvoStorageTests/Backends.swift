@@ -1,0 +1,112 @@
+import Foundation
+import SalvoCore
+import SalvoSQLite
+import SalvoStorage
+import Testing
+
+/// A backend the conformance suite runs against: it makes fresh, empty stores.
+struct Backend: Sendable, CustomTestStringConvertible {
+    let name: String
+    let make: @Sendable (_ clock: @escaping @Sendable () -> Date) throws -> StoreUnderTest
+
+    var testDescription: String { name }
+
+    /// Every backend salvo has; a new one is done when the whole suite passes against it.
+    static let all: [Backend] = [.sqlite]
+
+    static let sqlite = Backend(name: "SQLite") { clock in
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("salvo-conf-\(UUID().uuidString)")
+            .path
+        let path = folder + "/salvo.db"
+        return StoreUnderTest(
+            store: try SQLiteStore.open(at: path, author: StoreUnderTest.author, clock: clock),
+            another: { author in try SQLiteStore.open(at: path, author: author, create: false, clock: clock) },
+            execute: { sql in try SQLite3.run(sql, on: path) },
+            cleanup: { try? FileManager.default.removeItem(atPath: folder) })
+    }
+}
+
+/// A fresh store of one backend, with what the suite needs beside the protocols: a second handle on the same
+/// store (another process, another machine), and raw statements as its owner, for tampering.
+final class StoreUnderTest: Sendable {
+    static let author = Operator(user: "tester", host: "test-host")
+    /// A fixed clock: 2027-01-15T08:00:00Z.
+    static let fixedClock: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_800_000_000) }
+
+    let store: any Storage
+    let another: @Sendable (Operator) throws -> any Storage
+    let execute: @Sendable (String) throws -> Void
+    private let cleanup: @Sendable () -> Void
+
+    init(
+        store: any Storage, another: @escaping @Sendable (Operator) throws -> any Storage,
+        execute: @escaping @Sendable (String) throws -> Void, cleanup: @escaping @Sendable () -> Void
+    ) {
+        self.store = store
+        self.another = another
+        self.execute = execute
+        self.cleanup = cleanup
+    }
+
+    func close() async {
+        await store.close()
+        cleanup()
+    }
+}
+
+extension Backend {
+    /// Runs `body` with a fresh store of this backend, closed and removed afterwards.
+    func withStore(
+        clock: @escaping @Sendable () -> Date = StoreUnderTest.fixedClock,
+        _ body: (StoreUnderTest) async throws -> Void
+    ) async throws {
+        let under = try make(clock)
+        do {
+            try await body(under)
+            await under.close()
+        } catch {
+            await under.close()
+            throw error
+        }
+    }
+}
+
+/// The `sqlite3` shell (Debian's package, installed by scripts/install-deps.sh), for statements salvo never runs.
+enum SQLite3 {
+    struct Failed: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func run(_ sql: String, on path: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = ["-bail", path, sql]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        guard process.terminationStatus == 0 else { throw Failed(description: message) }
+    }
+}
+
+extension Environment {
+    static func sample(_ name: String = "prod", token: String = "secret-token", baseURL: String = "https://example.com")
+        -> Environment
+    {
+        Environment(
+            name: name, baseURL: baseURL, token: .stored(token), variables: ["brand": "Acme"],
+            guardSeconds: 3_600, insecure: true, trailingSlash: true)
+    }
+}
+
+extension LaunchRequest {
+    static func sample(_ name: String, folder: String = "", tags: [String] = [], environment: String? = nil)
+        -> LaunchRequest
+    {
+        LaunchRequest(
+            name: name, kind: .trigger, method: LaunchRequest.triggerMethod, folder: folder, tags: tags,
+            environment: environment, body: ["id": 1, "matching": "email", "email": "{{email}}"])
+    }
+}
