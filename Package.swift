@@ -57,8 +57,10 @@ let package = Package(
         // Planning, the run lifecycle and engine, send, replay, reports and exports: what any front end calls.
         .target(
             name: "SalvoRunner",
-            dependencies: ["SalvoCore", "SalvoStorage", "SalvoSQLite", "SalvoHTTP"]
+            dependencies: ["SalvoCore", "SalvoStorage", "SalvoHTTP"]
         ),
+        // The one place that picks a store's backend from its location.
+        .target(name: "SalvoBackends", dependencies: ["SalvoCore", "SalvoStorage", "SalvoSQLite"]),
         .target(
             name: "SalvoSandbox",
             dependencies: ["SalvoCore", .product(name: "Hummingbird", package: "hummingbird")]
@@ -68,6 +70,7 @@ let package = Package(
             dependencies: [
                 "SalvoCore",
                 "SalvoStorage",
+                "SalvoBackends",
                 "SalvoRunner",
                 "SalvoSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SalvoRunner
 import SalvoStorage
 
 /// The entry point of the `salvo` executable: parses, runs, and turns errors into messages and exit codes.
@@ -20,7 +21,10 @@ public enum SalvoMain {
         } catch let exit as ExitCode {
             return exit.rawValue
         } catch let error as StoreError {
-            console.error(StoreErrorHint.message(for: error))
+            console.error(ErrorHint.message(for: error))
+            return ExitStatus.code(for: error).rawValue
+        } catch let error as RunnerError {
+            console.error(ErrorHint.message(for: error))
             return ExitStatus.code(for: error).rawValue
         } catch let error as LocalizedError where error.errorDescription != nil {
             console.error(error.errorDescription!)

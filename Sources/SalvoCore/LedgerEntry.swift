@@ -13,8 +13,29 @@ public enum LedgerEntry: Sendable {
         HashChain.hash(previous: previous, fields: fields)
     }
 
-    /// The fields the hash covers, under the ledger's column names.
+    /// A column's value as stored.
+    public enum Value: Equatable, Sendable {
+        case integer(Int64)
+        case real(Double)
+        case text(String)
+    }
+
+    /// The fields the hash covers, under the ledger's column names: `columns` without the absent ones.
     public var fields: JSONValue {
+        .object(
+            columns.compactMap { name, value in
+                switch value {
+                case nil: nil
+                case .integer(let number)?: JSONValue.Member(name, .number(String(number)))
+                case .real(let number)?: JSONValue.Member(name, .string(String(number)))
+                case .text(let text)?: JSONValue.Member(name, .string(text))
+                }
+            })
+    }
+
+    /// Every column of the entry's kind with its value as stored (nil: NULL), in one order per kind: what a
+    /// backend stores, and all its hash covers.
+    public var columns: [(name: String, value: Value?)] {
         var fields = Fields()
         switch self {
         case .attempt(let seq, let at, let attempt, let contentKey):
@@ -61,7 +82,7 @@ public enum LedgerEntry: Sendable {
             fields.text("transport_error", outcome.transportError)
             fields.integer("duplicate", outcome.duplicate ? 1 : 0)
         }
-        return .object(fields.members)
+        return fields.columns
     }
 
     /// Headers as the ledger stores them: a JSON array of `[name, value]` pairs.
@@ -70,23 +91,23 @@ public enum LedgerEntry: Sendable {
     }
 
     /// Text as the ledger stores it: each NUL as U+FFFD.
-    public static func storable(_ text: String) -> String {
+    static func storable(_ text: String) -> String {
         text.utf8.contains(0) ? text.replacing("\u{0}", with: "\u{FFFD}") : text
     }
 
     private struct Fields {
-        var members: [JSONValue.Member] = []
+        var columns: [(name: String, value: Value?)] = []
 
         mutating func integer<N: BinaryInteger>(_ name: String, _ value: N?) {
-            if let value { members.append(.init(name, .number(String(value)))) }
+            columns.append((name, value.map { .integer(Int64($0)) }))
         }
 
         mutating func real(_ name: String, _ value: Double) {
-            members.append(.init(name, .string(String(value))))
+            columns.append((name, .real(value)))
         }
 
         mutating func text(_ name: String, _ value: String?) {
-            if let value { members.append(.init(name, .string(LedgerEntry.storable(value)))) }
+            columns.append((name, value.map { .text(LedgerEntry.storable($0)) }))
         }
     }
 }

@@ -64,7 +64,7 @@ public struct HistoryExport: Sendable {
 
     /// The current token of every environment whose token can be had (stored, or set in its variable), by
     /// fingerprint.
-    public func tokensByFingerprint() async throws -> [String: String] {
+    func tokensByFingerprint() async throws -> [String: String] {
         var tokens: [String: String] = [:]
         for environment in try await context.store.environments() {
             guard let token = try? context.token(of: environment) else { continue }

@@ -30,10 +30,14 @@ final class LaunchProducer {
 
     /// `unguarded` turns the duplicate guard off (`--force`); `resendStale` re-sends even unknown launches first
     /// tried longer ago than the platform's de-duplication window (a resume's `--force`).
+    /// How often the run retries a launch: a resume re-sends one answered 429 or 5xx while tries are left.
+    private let retries: Int
+
     init(
         spec: RunPlanSpec, planner: RunPlanner, runID: Int64, resuming: Bool, unguarded: Bool,
-        resendStale: Bool = false
+        resendStale: Bool = false, retries: Int = 0
     ) {
+        self.retries = retries
         self.spec = spec
         self.planner = planner
         self.runID = runID
@@ -59,11 +63,11 @@ final class LaunchProducer {
             }
             ordinal += 1
             if resuming {
-                switch try await state(of: ordinal) {
+                switch try await state(of: ordinal).map({ Self.disposition($0, retries: retries) }) {
                 case .final?:
                     alreadyFinal += 1
                     continue
-                case .unfinished(let attempt, let firstTried, let mayHaveLeft)?:
+                case .again(let attempt, let firstTried, let mayHaveLeft)?:
                     if mayHaveLeft, firstTried < RequestIDWindow.cutoff(now: now), !resendStale {
                         staleUnknown += 1
                         continue
@@ -104,6 +108,37 @@ final class LaunchProducer {
             iteration += 1
             guard iteration <= spec.iterations else { return false }
         }
+    }
+
+    /// What a resume does with a launch in `state`, for a run that retries `retries` times.
+    enum Disposition {
+        case final
+        /// Send it again with its Request-ID: it has no final outcome, or answered 429 or 5xx with retries left.
+        case again(LaunchAttempt, firstTried: String, mayHaveLeft: Bool)
+    }
+
+    static func disposition(_ state: LaunchState, retries: Int) -> Disposition {
+        switch state {
+        case .final: .final
+        case .unfinished(let attempt, let firstTried, let mayHaveLeft):
+            .again(attempt, firstTried: firstTried, mayHaveLeft: mayHaveLeft)
+        case .retryable(let attempt, let firstTried, let mayHaveLeft):
+            attempt.tryNumber <= retries ? .again(attempt, firstTried: firstTried, mayHaveLeft: mayHaveLeft) : .final
+        }
+    }
+
+    /// How many of run `run`'s first `total` positions are final, for a run that retries `retries` times.
+    static func finalPositions(of run: Int64, total: Int, retries: Int, store: any Storage) async throws -> Int {
+        var count = 0
+        var start = 1
+        while start <= total {
+            let range = start...min(total, start + stateChunk - 1)
+            for state in try await store.launchStates(run: run, ordinals: range).values {
+                if case .final = disposition(state, retries: retries) { count += 1 }
+            }
+            start = range.upperBound + 1
+        }
+        return count
     }
 
     private func state(of ordinal: Int) async throws -> LaunchState? {

@@ -4,7 +4,7 @@ import SalvoStorage
 /// Group commit for the run engine: attempts and outcomes submitted while a commit is under way wait for the
 /// next one, so one transaction carries many launches. An attempt's submitter resumes only once its attempt is
 /// durable, which keeps "committed, then sent" for every launch.
-public actor LedgerWriter {
+actor LedgerWriter {
     private let ledger: any LaunchLedger
     private var attempts: [(LaunchAttempt, CheckedContinuation<Int64, any Error>)] = []
     private var outcomes: [(attempt: Int64, outcome: LaunchOutcome)] = []
@@ -13,16 +13,16 @@ public actor LedgerWriter {
     private var idle: [CheckedContinuation<Void, Never>] = []
     private var batchWaiters: [(batch: Int, continuation: CheckedContinuation<Void, Never>)] = []
     /// The first write failure; once set, every later submission fails with it.
-    public private(set) var failure: (any Error)?
+    private(set) var failure: (any Error)?
     /// How many batches have been committed; batches are numbered from 1 in commit order.
-    public private(set) var committedBatches = 0
+    private(set) var committedBatches = 0
 
-    public init(ledger: any LaunchLedger) {
+    init(ledger: any LaunchLedger) {
         self.ledger = ledger
     }
 
     /// Commits `attempt` (with whatever else is waiting) and returns its ledger id.
-    public func record(_ attempt: LaunchAttempt) async throws -> Int64 {
+    func record(_ attempt: LaunchAttempt) async throws -> Int64 {
         if let failure { throw failure }
         return try await withCheckedThrowingContinuation { continuation in
             attempts.append((attempt, continuation))
@@ -35,7 +35,7 @@ public actor LedgerWriter {
     /// committed when the process dies leaves its attempt unknown, which a resume settles with its Request-ID.
     /// Returns the number of the batch that will commit it.
     @discardableResult
-    public func record(outcome: LaunchOutcome, of attempt: Int64) -> Int {
+    func record(outcome: LaunchOutcome, of attempt: Int64) -> Int {
         outcomes.append((attempt, outcome))
         // While a batch commits, what is queued now goes in the one after it.
         let batch = committedBatches + (committing ? 2 : 1)
@@ -53,19 +53,19 @@ public actor LedgerWriter {
     static let outcomeDelay = Duration.milliseconds(5)
 
     /// Commits a skipped launch at once.
-    public func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) async throws -> Int64 {
+    func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) async throws -> Int64 {
         if let failure { throw failure }
         return try await ledger.recordSkipped(attempt, outcome: outcome)
     }
 
     /// Returns once batch `batch` is committed (or the writer has failed).
-    public func committed(through batch: Int) async {
+    func committed(through batch: Int) async {
         guard committedBatches < batch, failure == nil else { return }
         await withCheckedContinuation { batchWaiters.append((batch, $0)) }
     }
 
     /// Returns once everything submitted so far is committed (or has failed).
-    public func flush() async {
+    func flush() async {
         guard committing || !attempts.isEmpty || !outcomes.isEmpty else { return }
         startCommitting()
         await withCheckedContinuation { idle.append($0) }

@@ -54,7 +54,7 @@ public struct OutputPath: Sendable, Equatable {
     }
 
     /// Opens it for writing: created (0666 less the umask) or truncated; `-` is what `standardOutput` gives.
-    public func open(standardOutput: () -> OutputFile = OutputFile.standardOutput) throws -> OutputFile {
+    public func open(standardOutput: () -> OutputFile) throws -> OutputFile {
         guard !isStandardOutput else { return standardOutput() }
         let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {

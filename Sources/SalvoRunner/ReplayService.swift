@@ -88,7 +88,7 @@ public struct ReplayService: Sendable {
     }
 
     /// Sends the `selection` of run `original`'s launches again as a new run, at `pace`, to `environmentName`
-    /// or where each went; with `preview`, returns what it would send instead.
+    /// or where each went; nil when there is none to send.
     public func replayRun(
         _ original: Int64, selection: ReplaySelection, environmentName: String?, pace: RunPace,
         timeoutSeconds: Double, force: Bool, driving: RunDriving
@@ -99,13 +99,13 @@ public struct ReplayService: Sendable {
         ).result
     }
 
-    /// What `replayRun` would send, sending nothing.
-    public func previewRun(_ original: Int64, selection: ReplaySelection, environmentName: String?) async throws
-        -> ReplayPreview
-    {
+    /// What `replayRun` would send (checking that `reports` could be written), sending nothing.
+    public func previewRun(
+        _ original: Int64, selection: ReplaySelection, environmentName: String?, reports: [ReportTarget]
+    ) async throws -> ReplayPreview {
         try await replayRun(
             original, selection: selection, environmentName: environmentName, pace: RunPace(), timeoutSeconds: 30,
-            force: false, driving: RunDriving(), preview: true
+            force: false, driving: RunDriving(reports: reports), preview: true
         ).preview!
     }
 
@@ -180,11 +180,13 @@ public struct ReplayService: Sendable {
         let start = RunStart(
             kind: .replay, environment: given?.name ?? info.environment,
             record: .replaying(.run(id: original, launches: selection.rawValue), settings: record))
+        let execution = RunExecution(context: context, driving: driving)
+        let live = try execution.openLiveReports()
         let run = try await store.startRun(start)
         let lock = try await store.lockRun(run)
         defer { lock.release() }
-        let result = try await RunExecution(context: context, driving: driving).execute(
-            run: run, total: chosen.count, settings: RunSettings(record),
+        let result = try await execution.execute(
+            run: run, total: chosen.count, settings: RunSettings(record), live: live,
             starting: "run \(run): replaying \(chosen.count) launch(es) of run \(original)"
                 + (given.map { " to \($0.name)" } ?? ""),
             next: { try await next(run) }, resumable: false)

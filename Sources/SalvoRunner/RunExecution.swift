@@ -7,7 +7,15 @@ import Synchronization
 /// Stops a run from outside, such as on Ctrl-C: dispatching stops, the launches in flight finish and are
 /// recorded. Safe to call from any thread, before the run starts or while it goes.
 public final class RunControl: Sendable {
-    private let state = Mutex<(engine: RunEngine?, stopped: Bool, run: Int64?)>((nil, false, nil))
+    private struct State {
+        var engine: RunEngine?
+        var stopped = false
+        var run: Int64?
+        var resumable = true
+        var dispatching = false
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
@@ -20,16 +28,25 @@ public final class RunControl: Sendable {
         engine?.requestStop()
     }
 
-    /// The run being driven, once it has started.
-    public var runID: Int64? { state.withLock { $0.run } }
+    /// The run being driven, once its launches are dispatched, and whether `salvo run --resume` can finish it.
+    public var dispatching: (run: Int64, resumable: Bool)? {
+        state.withLock { state in state.dispatching ? state.run.map { ($0, state.resumable) } : nil }
+    }
 
-    func attach(_ engine: RunEngine, run: Int64) {
+    func attach(_ engine: RunEngine, run: Int64, resumable: Bool) {
         let stopped = state.withLock { state in
             state.engine = engine
             state.run = run
+            state.resumable = resumable
+            state.dispatching = true
             return state.stopped
         }
         if stopped { engine.requestStop() }
+    }
+
+    /// Dispatching is over: what is left (the run's state, its reports) takes no time worth stopping for.
+    func dispatched() {
+        state.withLock { $0.dispatching = false }
     }
 }
 
@@ -86,14 +103,19 @@ struct RunExecution {
     /// Runs the launches `next` hands out as run `run`, then writes the reports (checked before anything was
     /// sent). `alreadyFinal` counts the positions a resume found done, `stale` the unknown ones it left for a
     /// decision; a resume's counts cover the whole run.
+    /// The reports written as the run goes, opened: called before anything is recorded.
+    func openLiveReports() throws -> [LiveReport] {
+        try driving.reports.filter(\.output.isRegularFile).map(LiveReport.init)
+    }
+
     func execute(
-        run: Int64, total: Int, settings: RunSettings, starting: String,
+        run: Int64, total: Int, settings: RunSettings, live: [LiveReport], starting: String,
         next: () async throws -> RunLaunch?, resumed: Bool = false, resumable: Bool = true,
         alreadyFinal: () -> Int = { 0 }, stale: () -> Int = { 0 }
     ) async throws -> RunResult {
         let store = context.store
         context.diagnostics.note(starting)
-        let live = try driving.reports.filter(\.output.isRegularFile).map { try LiveReport($0, run: run) }
+        for report in live { report.start(run: run) }
         let tally = RunTally(total: total, reports: live)
         // Reports on disk hold every launch that ended up to about a second ago, whatever happens next.
         let flusher = Task {
@@ -104,12 +126,14 @@ struct RunExecution {
         }
         let clients = AltcraftClients()
         let engine = RunEngine(clients: clients, ledger: store, settings: settings, observer: tally)
-        driving.control.attach(engine, run: run)
+        driving.control.attach(engine, run: run, resumable: resumable)
         await driving.progress?.start(tally)
         let stop: RunStop
         do {
             stop = try await engine.run(next)
+            driving.control.dispatched()
         } catch {
+            driving.control.dispatched()
             flusher.cancel()
             await driving.progress?.stop()
             await clients.shutdown()
@@ -121,13 +145,19 @@ struct RunExecution {
         flusher.cancel()
         await driving.progress?.stop()
         await clients.shutdown()
-        let summary = await tally.summary()
+        var summary = await tally.summary()
         let complete = stop == .completed && stale() == 0
         try await store.finishRun(run, state: complete ? .finished : .interrupted)
         for report in live { try? report.close() }
         let written = await writeReports(run: run)
-        // A resume answers for the whole run: every position's latest outcome, from the ledger.
+        // A resume answers for the whole run: every position's latest outcome and latency, from the ledger.
         let counts = resumed ? try await store.run(id: run).counts : summary.counts
+        if resumed {
+            let whole = RunSummary(
+                counts: counts, launches: summary.launches, seconds: summary.seconds,
+                latencies: try await RunReportBuilder(context: context).latencies(run: run))
+            (summary.p50, summary.p95, summary.max) = (whole.p50, whole.p95, whole.max)
+        }
         return RunResult(
             run: run, stop: stop, summary: summary, counts: counts, alreadyFinal: alreadyFinal(), stale: stale(),
             resumable: resumable, reportsWritten: written)

@@ -3,35 +3,22 @@ import SalvoCore
 import SalvoStorage
 
 /// What a run launches and how: resolved once, saved with the run so `--resume` walks the same positions.
-public struct RunPlanSpec: Sendable {
+struct RunPlanSpec: Sendable {
     /// A selected request with the environment its launches go to and that environment's token.
-    public struct Target: Sendable {
-        public var request: LaunchRequest
-        public var environment: Environment
-        public var token: String
-
-        public init(request: LaunchRequest, environment: Environment, token: String) {
-            self.request = request
-            self.environment = environment
-            self.token = token
-        }
+    struct Target: Sendable {
+        var request: LaunchRequest
+        var environment: Environment
+        var token: String
     }
 
-    public var targets: [Target]
+    var targets: [Target]
     /// `--var` values (data rows override them; they override the environment's).
-    public var variables: [String: String]
-    public var data: DataFile?
-    public var iterations: Int
-
-    public init(targets: [Target], variables: [String: String], data: DataFile?, iterations: Int) {
-        self.targets = targets
-        self.variables = variables
-        self.data = data
-        self.iterations = iterations
-    }
+    var variables: [String: String]
+    var data: DataFile?
+    var iterations: Int
 
     /// The environments the run launches to, each once, in the order of the selection.
-    public var environmentNames: [String] {
+    var environmentNames: [String] {
         targets.map(\.environment.name).reduce(into: []) { names, name in
             if !names.contains(name) { names.append(name) }
         }

@@ -17,7 +17,8 @@ public struct ReportTarget: Sendable, Equatable {
         guard let equals = text.firstIndex(of: "="), let kind = ReportKind(rawValue: String(text[..<equals])),
             text.index(after: equals) < text.endIndex
         else {
-            throw InputError("--report '\(text)' must be json=FILE or junit=FILE (- for standard output)")
+            throw InputError(
+                "--report '\(text)' must be KIND=FILE: json=FILE or junit=FILE (json=- or junit=- for standard output)")
         }
         return ReportTarget(kind: kind, output: OutputPath(path: String(text[text.index(after: equals)...])))
     }
@@ -34,16 +35,23 @@ final class LiveReport: @unchecked Sendable {
     private let file: OutputFile
     private var first = true
 
-    init(_ target: ReportTarget, run: Int64) throws {
+    /// Opens (creates or truncates) the report's file, before anything is recorded: a path that cannot be
+    /// written stops the run before it exists. Only regular files are written as the run goes.
+    init(_ target: ReportTarget) throws {
         kind = target.kind
-        file = try target.output.open()
+        file = try target.output.open(standardOutput: OutputFile.standardOutput)
+    }
+
+    /// Writes the report's opening for run `run`.
+    func start(run: Int64) {
         file.write(RunReportFormat.header(kind, run: run, totals: nil))
         file.flush()
     }
 
     func add(_ launch: FinishedLaunch) {
         file.write(
-            RunReportFormat.record(kind, id: launch.id, attempt: launch.attempt, outcome: launch.outcome, first: first))
+            RunReportFormat.record(
+                kind, id: launch.id, attempt: launch.attempt, outcome: launch.outcome, at: nil, first: first))
         first = false
     }
 
@@ -73,13 +81,17 @@ public struct RunReportBuilder: Sendable {
         var durations: [Double] = []
         var first = true
         try await context.store.forEachLaunch(ofRun: run) { launch in
+            let latest = launch.latest
             let outcome =
-                launch.outcome?.outcome
+                latest.outcome?.outcome
                 ?? LaunchOutcome(result: .unknown, transportError: "no answer was recorded (the run was stopped)")
-            if outcome.result != .skipped { durations.append(outcome.durationMilliseconds) }
+            if let answered = latest.outcome?.outcome, answered.result != .skipped {
+                durations.append(answered.durationMilliseconds)
+            }
             file.write(
                 RunReportFormat.record(
-                    target.kind, id: launch.id, attempt: launch.attempt, outcome: outcome, first: first))
+                    target.kind, id: latest.id, attempt: latest.attempt, outcome: outcome, at: launch.firstTriedAt,
+                    first: first))
             first = false
         }
         durations.sort()
@@ -87,6 +99,17 @@ public struct RunReportBuilder: Sendable {
             counts: info.counts, launches: launched, seconds: totals.seconds, latencies: durations)
         file.write(RunReportFormat.footer(target.kind, run: run, summary: summary, notAttempted: notAttempted))
         try file.close()
+    }
+
+    /// The latencies of the run's launches (each one's latest outcome; skipped ones have none), sorted.
+    func latencies(run: Int64) async throws -> [Double] {
+        var durations: [Double] = []
+        try await context.store.forEachLaunch(ofRun: run) { launch in
+            if let outcome = launch.latest.outcome?.outcome, outcome.result != .skipped {
+                durations.append(outcome.durationMilliseconds)
+            }
+        }
+        return durations.sorted()
     }
 
     /// From the run's start to its end (or to now, while it runs).

@@ -111,6 +111,8 @@ public struct RunService: Sendable {
         let total = checked.total(spec)
         record.planned = total
         let destinations = spec.environmentNames.joined(separator: ", ")
+        let execution = RunExecution(context: context, driving: driving)
+        let live = try execution.openLiveReports()
         let run = try await context.store.startRun(
             RunStart(
                 kind: .run, environment: destinations, record: record, dataFile: spec.data?.path,
@@ -119,8 +121,8 @@ public struct RunService: Sendable {
         defer { lock.release() }
         let producer = LaunchProducer(
             spec: spec, planner: planner, runID: run, resuming: false, unguarded: request.force)
-        return try await RunExecution(context: context, driving: driving).execute(
-            run: run, total: total, settings: RunSettings(record),
+        return try await execution.execute(
+            run: run, total: total, settings: RunSettings(record), live: live,
             starting: "run \(run): \(total) launch(es) to \(destinations)", next: producer.next)
     }
 
@@ -131,8 +133,7 @@ public struct RunService: Sendable {
         let store = context.store
         let info = try await store.run(id: id)
         guard info.kind == "run" || info.kind == "send" else {
-            throw InputError(
-                "run \(id) is a \(info.kind); only runs and sends can be resumed (`salvo replay` launches anew)")
+            throw RunnerError.notResumable(run: id, kind: info.kind)
         }
         let record = info.record
         var driving = driving
@@ -152,7 +153,10 @@ public struct RunService: Sendable {
         let execution = RunExecution(context: context, driving: driving)
         let lock = try await store.lockRun(id)
         defer { lock.release() }
-        if try await store.finalLaunchCount(run: id) >= total { return try await execution.finished(run: id) }
+        let final = try await LaunchProducer.finalPositions(
+            of: id, total: total, retries: record.retries, store: store)
+        if final >= total { return try await execution.finished(run: id) }
+        let live = try execution.openLiveReports()
         try await store.reopenRun(id)
         let settled = try await store.settleInterruptedAttempts(run: id)
         if settled > 0 {
@@ -161,9 +165,10 @@ public struct RunService: Sendable {
                     + "they go again with their Request-ID")
         }
         let producer = LaunchProducer(
-            spec: spec, planner: planner, runID: id, resuming: true, unguarded: record.force, resendStale: force)
+            spec: spec, planner: planner, runID: id, resuming: true, unguarded: record.force, resendStale: force,
+            retries: record.retries)
         return try await execution.execute(
-            run: id, total: total, settings: RunSettings(record), starting: "resuming run \(id)",
+            run: id, total: total, settings: RunSettings(record), live: live, starting: "resuming run \(id)",
             next: producer.next, resumed: true, alreadyFinal: { producer.alreadyFinal },
             stale: { producer.staleUnknown })
     }
@@ -221,13 +226,5 @@ public struct RunService: Sendable {
         let variables = RunPlanSpec.unmasking(
             record.variables, targets: targets, fingerprinter: store.fingerprinter)
         return RunPlanSpec(targets: targets, variables: variables, data: data, iterations: record.iterations)
-    }
-}
-
-extension Optional {
-    /// `flatMap` for an async transform.
-    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

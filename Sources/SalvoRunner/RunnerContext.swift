@@ -26,9 +26,8 @@ public struct RunnerContext: Sendable {
 
     public init(
         store: any Storage, author: Operator, environment: [String: String], diagnostics: any Diagnostics,
-        clock: @escaping @Sendable () -> Date = { Date() },
-        newRequestID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
-        standardOutput: @escaping @Sendable () -> OutputFile = OutputFile.standardOutput
+        standardOutput: @escaping @Sendable () -> OutputFile, clock: @escaping @Sendable () -> Date = { Date() },
+        newRequestID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
     ) {
         self.standardOutput = standardOutput
         self.store = store
@@ -45,9 +44,7 @@ public struct RunnerContext: Sendable {
         case .stored(let token): return token
         case .variable(let variable):
             guard let token = self.environment[variable], !token.isEmpty else {
-                throw InputError(
-                    "environment '\(environment.name)' reads its token from $\(variable), which is not set; "
-                        + "export it, or store one with `salvo env edit \(environment.name) --token-stdin`")
+                throw RunnerError.tokenNotSet(environment: environment.name, variable: variable)
             }
             return token
         }
@@ -58,9 +55,7 @@ public struct RunnerContext: Sendable {
     public func environmentName(for request: LaunchRequest, override: String?) async throws -> String {
         if let name = override ?? request.environment { return name }
         guard let name = try await store.defaultEnvironmentName() else {
-            throw InputError(
-                "request '\(request.name)' has no environment; give --env NAME or set a default with "
-                    + "`salvo env use NAME`")
+            throw RunnerError.noEnvironment(request: request.name)
         }
         return name
     }

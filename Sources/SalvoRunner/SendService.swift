@@ -27,6 +27,15 @@ public struct SentLaunch: Sendable {
     /// The run of one that holds it.
     public var run: Int64
     public var launch: FinishedLaunch
+    /// When it was first tried, as the ledger recorded it.
+    public var at: String
+
+    /// The launch as scripts read it.
+    public var json: LaunchJSON {
+        var json = LaunchJSON(id: launch.id, attempt: launch.attempt, outcome: launch.outcome, at: at)
+        json.skippedBecauseOf = launch.guardHit?.ledgerID
+        return json
+    }
 }
 
 /// Launches saved requests: resolves the environment and token, renders the template, and hands the launch to
@@ -102,19 +111,7 @@ public struct SendService: Sendable {
         try await store.finishRun(run, state: unfinished ? .interrupted : .finished)
         if case .ledgerFailed(let reason) = stop { throw StoreError.failed(path: store.location, detail: reason) }
         guard let finished else { throw RunnerError.stoppedBeforeLaunch(run: run) }
-        return SentLaunch(run: run, launch: finished)
-    }
-}
-
-/// What the runner itself cannot do.
-public enum RunnerError: Error, LocalizedError, Equatable {
-    /// A run of one stopped before its launch went.
-    case stoppedBeforeLaunch(run: Int64)
-
-    public var errorDescription: String? {
-        switch self {
-        case .stoppedBeforeLaunch(let run): "run \(run) stopped before its launch"
-        }
+        return SentLaunch(run: run, launch: finished, at: try await store.launch(id: finished.id).line.at)
     }
 }
 

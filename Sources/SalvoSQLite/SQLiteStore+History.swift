@@ -105,29 +105,34 @@ extension SQLiteStore {
     }
 
     static func attempt(from row: Row) throws -> LaunchAttempt {
+        let stored = StoredRow(row: row)
         var attempt = LaunchAttempt(
-            runID: row["run_id"], requestID: row["request_id"], tryNumber: row["try"], requestName: row["request_name"],
-            method: row["method"], environment: row["environment"], baseURL: row["base_url"], url: row["url"],
+            runID: try stored.integer("run_id"), requestID: try stored.text("request_id"),
+            tryNumber: try stored.optionalInt("try") ?? 0, requestName: try stored.text("request_name"),
+            method: try stored.text("method"), environment: try stored.text("environment"),
+            baseURL: try stored.text("base_url"), url: try stored.text("url"),
             identity: LaunchIdentity(
-                trigger: row["trigger_id"], recipientKind: row["recipient_kind"], recipient: row["recipient"]),
-            dataRow: row["data_row"], replayOf: row["replay_of"], headers: try headers(row["request_headers"]),
-            body: row["request_body"], tokenFingerprint: row["token_fingerprint"],
-            by: Operator(user: row["os_user"], host: row["host"]))
-        attempt.iteration = row["iteration"]
-        attempt.ordinal = row["ordinal"]
-        attempt.environmentUID = row["environment_uid"]
-        attempt.requestUID = row["request_uid"]
+                trigger: try stored.optionalText("trigger_id"), recipientKind: try stored.text("recipient_kind"),
+                recipient: try stored.text("recipient")),
+            dataRow: try stored.optionalInt("data_row"), replayOf: try stored.optionalInteger("replay_of"),
+            headers: try headers(try stored.optionalText("request_headers")), body: try stored.text("request_body"),
+            tokenFingerprint: try stored.text("token_fingerprint"),
+            by: Operator(user: try stored.text("os_user"), host: try stored.text("host")))
+        attempt.iteration = try stored.optionalInt("iteration")
+        attempt.ordinal = try stored.optionalInt("ordinal")
+        attempt.environmentUID = try stored.optionalText("environment_uid")
+        attempt.requestUID = try stored.optionalText("request_uid")
         return attempt
     }
 
     /// Every launch of run `run` in position order: its latest attempt's ledger id, the attempt, and its outcome
     /// (nil while it has none), for reports rebuilt from the ledger. Streamed, never held in memory.
-    public func forEachLaunch(ofRun run: Int64, _ body: (RecordedAttempt) throws -> Void) throws {
+    public func forEachLaunch(ofRun run: Int64, _ body: (ReportedLaunch) throws -> Void) throws {
         try read { db in
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT la.*, \(Self.outcomeColumns)
+                    SELECT la.*, a.at AS first_at, \(Self.outcomeColumns)
                     FROM ledger a
                     JOIN ledger la ON la.seq = (
                         SELECT max(seq) FROM ledger WHERE request_id = a.request_id AND kind = 'attempt')
@@ -137,9 +142,11 @@ extension SQLiteStore {
                     """, arguments: [run])
             while let row = try rows.next() {
                 try body(
-                    RecordedAttempt(
-                        id: row["seq"], at: row["at"], attempt: try Self.attempt(from: row),
-                        outcome: try Self.recordedOutcome(from: row)))
+                    ReportedLaunch(
+                        firstTriedAt: row["first_at"],
+                        latest: RecordedAttempt(
+                            id: row["seq"], at: row["at"], attempt: try Self.attempt(from: row),
+                            outcome: try Self.recordedOutcome(from: row))))
             }
         }
     }
@@ -160,12 +167,18 @@ extension SQLiteStore {
     }
 
     static func outcome(from row: Row, prefix: String = "") throws -> LaunchOutcome {
-        LaunchOutcome(
-            result: LaunchResult(rawValue: row[prefix + "result"]) ?? .unknown, httpStatus: row[prefix + "http_status"],
-            headers: try headers(row[prefix + "response_headers"]), body: row[prefix + "response_body"],
-            durationMilliseconds: row[prefix + "duration_ms"] ?? 0, errorCode: row[prefix + "error_code"],
-            errorText: row[prefix + "error_text"], transportError: row[prefix + "transport_error"],
-            duplicate: row[prefix + "duplicate"] ?? false)
+        let stored = StoredRow(row: row, prefix: prefix)
+        guard let result = LaunchResult(rawValue: try stored.text("result")) else {
+            throw StoreError.corrupt(path: "ledger", detail: "an outcome holds a result salvo never writes")
+        }
+        return LaunchOutcome(
+            result: result, httpStatus: try stored.optionalInt("http_status"),
+            headers: try headers(try stored.optionalText("response_headers")),
+            body: try stored.optionalText("response_body"),
+            durationMilliseconds: try stored.optionalReal("duration_ms") ?? 0,
+            errorCode: try stored.optionalInt("error_code"), errorText: try stored.optionalText("error_text"),
+            transportError: try stored.optionalText("transport_error"),
+            duplicate: (try stored.optionalInteger("duplicate") ?? 0) != 0)
     }
 
     static func headers(_ text: String?) throws -> [PreparedLaunch.Header] {

@@ -102,20 +102,7 @@ extension SQLiteStore {
 
     private func appendAttempt(_ db: Database, _ attempt: LaunchAttempt) throws -> Int64 {
         let at = now
-        return try appendLedger(
-            db, entry: { .attempt(seq: $0, at: at, attempt, contentKey: attempt.contentKey) },
-            [
-                ("kind", "attempt"), ("at", at), ("run_id", attempt.runID), ("request_id", attempt.requestID),
-                ("try", attempt.tryNumber), ("request_name", attempt.requestName), ("method", attempt.method),
-                ("environment", attempt.environment), ("base_url", attempt.baseURL), ("url", attempt.url),
-                ("trigger_id", attempt.identity.trigger), ("recipient_kind", attempt.identity.recipientKind),
-                ("recipient", attempt.identity.recipient), ("data_row", attempt.dataRow),
-                ("iteration", attempt.iteration), ("ordinal", attempt.ordinal), ("replay_of", attempt.replayOf),
-                ("request_headers", LedgerEntry.headersText(attempt.headers)), ("request_body", attempt.body),
-                ("token_fingerprint", attempt.tokenFingerprint), ("os_user", attempt.by.user),
-                ("host", attempt.by.host), ("environment_uid", attempt.environmentUID),
-                ("request_uid", attempt.requestUID), ("content_key", attempt.contentKey),
-            ])
+        return try appendLedger(db) { .attempt(seq: $0, at: at, attempt, contentKey: attempt.contentKey) }
     }
 
     func appendOutcome(_ db: Database, of attempt: Int64, _ outcome: LaunchOutcome) throws -> Int64 {
@@ -125,50 +112,38 @@ extension SQLiteStore {
                 arguments: [attempt])
         else { throw StoreError.failed(path: path, detail: "no attempt #\(attempt) in the ledger") }
         let (at, runID, requestID): (String, Int64, String) = (now, row["run_id"], row["request_id"])
-        return try appendLedger(
-            db,
-            entry: {
-                .outcome(seq: $0, at: at, runID: runID, requestID: requestID, attemptSeq: attempt, outcome)
-            },
-            [
-                ("kind", "outcome"), ("at", at), ("run_id", runID), ("request_id", requestID),
-                ("attempt_seq", attempt), ("result", outcome.result.rawValue), ("http_status", outcome.httpStatus),
-                ("response_headers", LedgerEntry.headersText(outcome.headers)), ("response_body", outcome.body),
-                ("duration_ms", outcome.durationMilliseconds), ("error_code", outcome.errorCode),
-                ("error_text", outcome.errorText), ("transport_error", outcome.transportError),
-                ("duplicate", outcome.duplicate),
-            ])
+        return try appendLedger(db) {
+            .outcome(seq: $0, at: at, runID: runID, requestID: requestID, attemptSeq: attempt, outcome)
+        }
     }
 
-    /// Appends one ledger row, chained to the last one, inside the caller's write transaction: `columns` are
-    /// stored, and `entry` (numbered) is what its hash covers, the same fields typed.
-    private func appendLedger(
-        _ db: Database, entry: (Int64) -> LedgerEntry, _ columns: [(String, (any DatabaseValueConvertible)?)]
-    ) throws -> Int64 {
+    /// Appends one ledger row, chained to the last one, inside the caller's write transaction: the columns of
+    /// `entry` (numbered here), exactly those its hash covers (`LedgerEntry`, in Core).
+    private func appendLedger(_ db: Database, entry: (Int64) -> LedgerEntry) throws -> Int64 {
         let last = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1"))
         let seq = (last?["seq"] as Int64? ?? 0) + 1
         let previous = last?["hash"] as String? ?? HashChain.genesis
-        let values = ([("seq", seq.databaseValue)] + columns.map { ($0.0, $0.1?.databaseValue ?? .null) })
-            .map { ($0.0, Self.storable($0.1)) }
-        let hash = entry(seq).hash(previous: previous)
-        let names = values.map(\.0) + ["prev_hash", "hash"]
+        let numbered = entry(seq)
+        let columns = numbered.columns
+        let names = columns.map(\.name) + ["prev_hash", "hash"]
         // One statement per row shape (attempt, outcome), prepared once per connection.
         let insert = try db.cachedStatement(
             sql:
                 "INSERT INTO ledger (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
         )
+        let values: [DatabaseValue] = columns.map { column in
+            switch column.value {
+            case nil: .null
+            case .integer(let number)?: number.databaseValue
+            case .real(let number)?: number.databaseValue
+            case .text(let text)?: text.databaseValue
+            }
+        }
         try insert.execute(
-            arguments: StatementArguments(values.map(\.1) + [previous.databaseValue, hash.databaseValue]))
+            arguments: StatementArguments(
+                values + [previous.databaseValue, numbered.hash(previous: previous).databaseValue]))
         return seq
-    }
-
-    /// SQLite's text binding ends a string at its first NUL, so a NUL from outside (a server's answer, a data
-    /// value) would be cut off in the row but not in its hash, and `audit verify` would call the row edited.
-    /// Such text is stored, as it is hashed (`LedgerEntry`), with U+FFFD in place of each NUL.
-    static func storable(_ value: DatabaseValue) -> DatabaseValue {
-        guard case .string(let text) = value.storage else { return value }
-        return LedgerEntry.storable(text).databaseValue
     }
 
     /// A stored row's columns but the hashes, null columns left out, as `LedgerEntry.fields` writes them: a row

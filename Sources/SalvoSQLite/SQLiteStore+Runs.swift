@@ -79,7 +79,7 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT a.*, o.result AS outcome,
+                    SELECT a.*, o.result AS outcome, o.http_status AS outcome_status,
                         (SELECT min(f.at) FROM ledger f WHERE f.request_id = a.request_id AND f.kind = 'attempt')
                             AS first_tried,
                         EXISTS (
@@ -96,30 +96,19 @@ extension SQLiteStore {
                 let result = (row["outcome"] as String?).flatMap(LaunchResult.init(rawValue:))
                 // Sends recorded before launches had positions are runs of one: their launch is position 1.
                 let ordinal = row["ordinal"] as Int? ?? 1
+                let status = row["outcome_status"] as Int?
                 switch result {
-                case .ok?, .rejected?, .skipped?: states[ordinal] = .final
+                case .ok?, .skipped?: states[ordinal] = .final
+                case .rejected? where status == 429 || (500..<600).contains(status ?? 0):
+                    states[ordinal] = .retryable(
+                        try Self.attempt(from: row), firstTried: row["first_tried"], mayHaveLeft: row["may_have_left"])
+                case .rejected?: states[ordinal] = .final
                 default:
                     states[ordinal] = .unfinished(
                         try Self.attempt(from: row), firstTried: row["first_tried"], mayHaveLeft: row["may_have_left"])
                 }
             }
             return states
-        }
-    }
-
-    /// How many positions of run `run` have a final outcome (ok, rejected or skipped) on their latest attempt
-    /// (an earlier try's 5xx is not final: the launch was retried).
-    public func finalLaunchCount(run: Int64) throws -> Int {
-        try read { db in
-            try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) FROM (
-                        SELECT coalesce(ordinal, 1) AS position, max(seq) AS latest FROM ledger
-                        WHERE run_id = ? AND kind = 'attempt' GROUP BY position) p
-                    JOIN ledger o ON o.attempt_seq = p.latest
-                    WHERE o.result IN ('ok', 'rejected', 'skipped')
-                    """, arguments: [run]) ?? 0
         }
     }
 

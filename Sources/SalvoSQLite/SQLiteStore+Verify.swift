@@ -15,7 +15,8 @@ extension SQLiteStore {
                 let values = Array(row.columnNames).filter { $0 != "prev_hash" && $0 != "hash" }.map {
                     ($0, row[$0] as DatabaseValue)
                 }
-                if row["prev_hash"] as String != previous || seq != expectedSeq {
+                let stored = StoredRow(row: row)
+                if (try? stored.text("prev_hash")) != previous || seq != expectedSeq {
                     report.problems.append(
                         "ledger entry #\(seq) does not follow entry #\(expectedSeq - 1): an entry before it was deleted, "
                             + "inserted or re-ordered")
@@ -31,7 +32,7 @@ extension SQLiteStore {
                     break
                 }
                 let hash = entry.hash(previous: previous)
-                guard hash == row["hash"] as String else {
+                guard hash == (try? stored.text("hash")) else {
                     report.problems.append(
                         "ledger entry #\(seq) was changed after it was written (its hash does not match)")
                     break
@@ -74,13 +75,14 @@ extension SQLiteStore {
 extension SQLiteStore {
     /// The typed ledger entry a stored row holds.
     static func ledgerEntry(from row: Row) throws -> LedgerEntry {
-        let seq: Int64 = row["seq"]
-        let at: String = row["at"]
-        guard row["kind"] as String == "attempt" else {
+        let stored = StoredRow(row: row)
+        let seq = try stored.integer("seq")
+        let at = try stored.text("at")
+        guard try stored.text("kind") == "attempt" else {
             return .outcome(
-                seq: seq, at: at, runID: row["run_id"], requestID: row["request_id"], attemptSeq: row["attempt_seq"],
-                try outcome(from: row))
+                seq: seq, at: at, runID: try stored.integer("run_id"), requestID: try stored.text("request_id"),
+                attemptSeq: try stored.integer("attempt_seq"), try outcome(from: row))
         }
-        return .attempt(seq: seq, at: at, try attempt(from: row), contentKey: row["content_key"])
+        return .attempt(seq: seq, at: at, try attempt(from: row), contentKey: try stored.optionalText("content_key"))
     }
 }

@@ -46,9 +46,12 @@ struct SandboxHandler: Sendable {
         if method.hasSuffix("/") { method.removeLast() }
         guard request.method == .post else { return reply(.bad("use POST"), httpStatus: 405) }
         let text = String(buffer: try await request.body.collect(upTo: Self.maximumBody + 1))
+        // Whatever token came, accepted or not, is masked in the log: a real one sent here by mistake stays secret.
+        let presented = Self.presentedTokens(body: text, authorization: request.headers[.authorization])
         var record = SandboxRecord(
             seq: 0, at: Timestamp.string(from: Date()), path: path,
-            headers: request.headers.map { .init(name: $0.name.rawName, value: mask($0.value)) }, body: mask(text),
+            headers: request.headers.map { .init(name: $0.name.rawName, value: mask($0.value, also: presented)) },
+            body: mask(text, also: presented),
             requestID: request.headers[Self.requestID], delivered: false, duplicate: false, misbehaviour: nil,
             recipient: nil, status: 0, response: "")
 
@@ -136,8 +139,18 @@ struct SandboxHandler: Sendable {
         return Reply(status: status, headers: extra, body: answer.body)
     }
 
-    private func mask(_ text: String) -> String {
-        configuration.tokens.reduce(text) { $0.replacing($1, with: "<token>") }
+    private func mask(_ text: String, also presented: [String]) -> String {
+        (configuration.tokens + presented).reduce(text) { $0.replacing($1, with: "<token>") }
+    }
+
+    /// The tokens a request presents: its body's `token` and its bearer token, whether valid or not.
+    private static func presentedTokens(body: String, authorization: String?) -> [String] {
+        var tokens: [String] = []
+        if let token = (try? JSONParser.parse(body))?["token"]?.stringValue, !token.isEmpty { tokens.append(token) }
+        if let authorization, authorization.hasPrefix("Bearer "), authorization.count > 7 {
+            tokens.append(String(authorization.dropFirst(7)))
+        }
+        return tokens
     }
 
     static let requestID = HTTPField.Name("Request-ID")!

@@ -75,6 +75,18 @@ public struct HistoryLine: Sendable {
     }
 }
 
+/// A launch of a run as reports give it: its latest attempt (and that attempt's outcome) and when it was first
+/// tried.
+public struct ReportedLaunch: Sendable {
+    public var firstTriedAt: String
+    public var latest: RecordedAttempt
+
+    public init(firstTriedAt: String, latest: RecordedAttempt) {
+        self.firstTriedAt = firstTriedAt
+        self.latest = latest
+    }
+}
+
 /// Every attempt of one launch with its outcome, for `history show`.
 public struct LaunchDetail: Sendable {
     public var line: HistoryLine

@@ -45,8 +45,11 @@ public struct RunInfo: Sendable {
 
 /// Where a launch of a run stands, for `--resume`.
 public enum LaunchState: Sendable {
-    /// It ended ok, rejected or skipped: never sent again.
+    /// It ended ok, skipped, or rejected by an answer that is not 429 or 5xx: never sent again.
     case final
+    /// Its latest try was answered 429 or 5xx: final once the run's retries are spent, else it goes again
+    /// with its Request-ID (the process may have died while it waited to retry).
+    case retryable(LaunchAttempt, firstTried: String, mayHaveLeft: Bool)
     /// Its latest attempt has no outcome, or an unknown or not-sent one: send it again, same Request-ID.
     /// `firstTried` is when its Request-ID was first used, `mayHaveLeft` whether any try may have been delivered
     /// (not when every try was refused a connection).

@@ -89,7 +89,7 @@ public protocol LedgerStore: LaunchLedger {
     /// memory that does not grow with the ledger.
     func forEachAttempt(_ filter: HistoryFilter, _ body: (RecordedAttempt) throws -> Void) async throws
     /// Every launch of run `run` in position order: its latest attempt and that attempt's outcome, streamed.
-    func forEachLaunch(ofRun run: Int64, _ body: (RecordedAttempt) throws -> Void) async throws
+    func forEachLaunch(ofRun run: Int64, _ body: (ReportedLaunch) throws -> Void) async throws
 }
 
 /// Runs: their lifecycle, the lock that keeps one process on a run, and where each launch stands.
@@ -114,8 +114,6 @@ public protocol RunStore: Sendable {
     @discardableResult func settleInterruptedAttempts(run: Int64) async throws -> Int
     /// Where the launches at positions `ordinals` of run `run` stand; positions never attempted are absent.
     func launchStates(run: Int64, ordinals: ClosedRange<Int>) async throws -> [Int: LaunchState]
-    /// How many positions of run `run` have a final outcome on their latest attempt.
-    func finalLaunchCount(run: Int64) async throws -> Int
 }
 
 /// Held while a process runs (or resumes) a run.

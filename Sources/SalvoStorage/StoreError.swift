@@ -1,6 +1,7 @@
 import Foundation
 
-/// What went wrong with the store, as facts; the CLI adds what to do about it (`StoreErrorHint`). `notFound`, `alreadyExists` and `inUse` are the user's input (exit 2);
+/// What went wrong with the store, as facts (the CLI adds what to do about it). `notFound`, `alreadyExists`, `inUse`
+/// and `runInUse` are the user's input (exit 2);
 /// the others are the store itself (exit 4).
 public enum StoreError: LocalizedError, Equatable, Sendable {
     case notFound(kind: String, name: String)

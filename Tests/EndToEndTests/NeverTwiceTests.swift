@@ -211,4 +211,48 @@ struct NeverTwiceTests {
         #expect(override.status == 0)
         #expect(await main.deliveries() == ["a@x.io": 1, "b@x.io": 2])
     }
+
+    @Test("a launch answered 429 and killed while it waited to retry is retried by the resume, delivered once")
+    func killedWhileWaitingToRetry() async throws {
+        var sandbox = try await TestSandbox.start {
+            $0.throttleRate = 1
+            $0.retryAfterSeconds = 30
+        }
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox, rows: 2)
+        let run = try work.spawn([
+            "run", "promo", "--data", work.folder + "/rows.csv", "--retries", "2", "--concurrency", "2", "--quiet",
+        ])
+        // Both launches answered 429 and recorded: the run now waits 30 s to retry them.
+        #expect(await eventually(20) { await sandbox.records().count == 2 })
+        #expect(await eventually(10) { (try? await work.history().count) == 2 })
+        kill(run.process.processIdentifier, SIGKILL)
+        await waitForExit(run.process)
+        sandbox = try await sandbox.restarted { $0.throttleRate = 0 }
+        let resume = try await work.salvo("run", "--resume", "1", "--quiet")
+        #expect(resume.status == 0, "\(resume)")
+        let records = await sandbox.records()
+        #expect(records.count == 4, "each launch tried once more")
+        #expect(Set(records.compactMap(\.requestID)).count == 2, "with its own Request-ID")
+        let deliveries = await sandbox.deliveries()
+        #expect(deliveries.count == 2 && deliveries.values.allSatisfy { $0 == 1 }, "\(deliveries)")
+        let history = try await work.history()
+        #expect(history.allSatisfy { $0["result"] as? String == "ok" && $0["tries"] as? Int == 2 }, "\(history)")
+    }
+
+    @Test("a resume of a run whose 429s used up its retries sends nothing: they are final")
+    func retriesSpent() async throws {
+        let sandbox = try await TestSandbox.start {
+            $0.throttleRate = 1
+            $0.retryAfterSeconds = 0
+        }
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox, rows: 1)
+        let run = try await work.salvo("run", "promo", "--data", work.folder + "/rows.csv", "--retries", "1", "--quiet")
+        #expect(run.status == 1, "\(run)")
+        #expect(await sandbox.records().count == 2)
+        let resume = try await work.salvo("run", "--resume", "1", "--quiet")
+        #expect(resume.status == 1 && resume.stderr.contains("nothing left to send"), "\(resume)")
+        #expect(await sandbox.records().count == 2)
+    }
 }

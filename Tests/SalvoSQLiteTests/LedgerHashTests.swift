@@ -76,3 +76,38 @@ struct LedgerHashTests {
         #expect(report.ledgerEntries == 3)
     }
 }
+
+extension LedgerHashTests {
+    @Test(
+        "a ledger row given a NULL or a value of another kind is reported as changed, never a crash",
+        arguments: ["base_url", "recipient_kind", "token_fingerprint", "os_user", "run_id", "try", "result", "hash"])
+    func tamperedColumn(_ column: String) async throws {
+        let fixture = StoreFixture()
+        let store = try fixture.open()
+        defer { store.close() }
+        try store.addEnvironment(.sample())
+        let environment = try store.environment(named: "prod")
+        let run = try store.startRun(RunStart(kind: .send, environment: "prod", record: RunRecord()))
+        let body: JSONValue = ["id": 1, "matching": "email", "email": "a@x.io"]
+        let plan = LaunchPlan.make(
+            request: LaunchRequest(name: "w", kind: .trigger, method: LaunchRequest.triggerMethod, body: body),
+            body: body, environment: environment, token: "secret-token", fingerprinter: store.fingerprinter,
+            runID: run, requestID: "r-1", by: StoreFixture.author)
+        let ids = try await store.record(outcomes: [], attempts: [plan.attempt])
+        _ = try await store.record(outcomes: [(ids[0], .init(result: .ok, httpStatus: 200))], attempts: [])
+        for value in ["NULL", "'text'", "x'00'"] {
+            do {
+                try await store.pool.write { db in
+                    try db.execute(sql: "PRAGMA ignore_check_constraints = 1")
+                    try db.execute(sql: "DROP TRIGGER IF EXISTS ledger_no_update")
+                    try db.execute(sql: "UPDATE ledger SET \(column) = \(value)")
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                continue  // a NOT NULL column: the schema refuses the edit itself
+            }
+            let report = try store.verify()
+            #expect(report.problems.count == 1, "\(column) = \(value): \(report.problems)")
+            #expect(report.problems.first?.contains("was changed after it was written") == true, "\(column) = \(value)")
+        }
+    }
+}

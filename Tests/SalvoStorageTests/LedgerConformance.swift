@@ -76,7 +76,7 @@ struct LedgerConformance {
             #expect(exported[1].attempt.body == second.body.replacing("\u{0}", with: "\u{FFFD}"))
             #expect(exported[1].outcome?.outcome == .rejected)
             var positions: [Int?] = []
-            try await store.forEachLaunch(ofRun: launches.run) { positions.append($0.attempt.ordinal) }
+            try await store.forEachLaunch(ofRun: launches.run) { positions.append($0.latest.attempt.ordinal) }
             #expect(positions == [1, 2])
             let report = try await store.verify()
             #expect(report.problems.isEmpty)

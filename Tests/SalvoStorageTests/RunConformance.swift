@@ -40,29 +40,35 @@ struct RunConformance {
     }
 
     @Test(
-        "where launches stand, for a resume: final, unfinished with their first try, never attempted",
+        "where launches stand, for a resume: final, unfinished with their first try, retryable, never attempted",
         arguments: Backend.all)
     func launchStates(_ backend: Backend) async throws {
         try await backend.withStore { under in
             let store = under.store
-            let launches = try await Launches.start(store, planned: 4)
-            let attempts = (1...3).map { launches.attempt("p\($0)@x.io", ordinal: $0) }
+            let launches = try await Launches.start(store, planned: 6)
+            let attempts = (1...5).map { launches.attempt("p\($0)@x.io", ordinal: $0) }
             let ids = try await store.record(outcomes: [], attempts: attempts)
-            _ = try await store.record(outcomes: [(ids[0], .ok), (ids[1], .unknown)], attempts: [])
+            let throttled = LaunchOutcome(result: .rejected, httpStatus: 429, durationMilliseconds: 1)
+            _ = try await store.record(
+                outcomes: [(ids[0], .ok), (ids[1], .unknown), (ids[3], throttled), (ids[4], .rejected)], attempts: [])
             // Position 3 has no outcome: its process died. A resume settles it as unknown.
             #expect(try await store.settleInterruptedAttempts(run: launches.run) == 1)
             #expect(try await store.settleInterruptedAttempts(run: launches.run) == 0)
-            let states = try await store.launchStates(run: launches.run, ordinals: 1...4)
+            let states = try await store.launchStates(run: launches.run, ordinals: 1...6)
             guard case .final? = states[1], case .unfinished(let attempt, let first, let mayHaveLeft)? = states[2]
             else {
                 Issue.record("position 1 should be final and 2 unfinished: \(states)")
                 return
             }
             #expect(attempt.requestID == attempts[1].requestID && first == "2027-01-15T08:00:00.000Z" && mayHaveLeft)
-            #expect(states[4] == nil, "never attempted")
-            #expect(try await store.finalLaunchCount(run: launches.run) == 1)
+            guard case .retryable(let again, _, false)? = states[4], case .final? = states[5] else {
+                Issue.record("a 429 should be retryable and a 400 final: \(states)")
+                return
+            }
+            #expect(again.requestID == attempts[3].requestID)
+            #expect(states[6] == nil, "never attempted")
             let counts = try await store.run(id: launches.run).counts
-            #expect(counts[.ok] == 1 && counts[.unknown] == 2)
+            #expect(counts[.ok] == 1 && counts[.unknown] == 2 && counts[.rejected] == 2)
         }
     }
 }

@@ -12,11 +12,13 @@ struct ExportCurl: AsyncParsableCommand {
             The token is read from "$SALVO_TOKEN" unless --include-secrets, which
             writes it into the command (and warns). A past launch keeps its
             Request-ID, so the platform answers it as the duplicate it is.
+            #ID is a ledger id; a name of digits only is a saved request of that
+            name when there is one, else a ledger id.
             """
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "A request's name, or a ledger id.") var target: String
+    @Argument(help: "A request's name, or a ledger id (#42, or 42).") var target: String
     @Option(help: ArgumentHelp("The environment for a saved request.", valueName: "name")) var env: String?
     @Option(name: .customLong("var"), help: ArgumentHelp("A template variable (repeatable).", valueName: "key=value"))
     var variables: [String] = []
@@ -25,23 +27,9 @@ struct ExportCurl: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext(global)
         let overrides = try FlagParsing.variables(variables)
-        let command = try await context.withStore { store -> String in
-            let runner = context.runner(store)
-            if let id = Int64(target), target.allSatisfy(\.isNumber) {
-                let recorded = try await store.launch(id: id).attempts.last!.attempt
-                let launch = PreparedLaunch(
-                    url: recorded.url, headers: recorded.headers, body: (try? JSONParser.parse(recorded.body)) ?? .null)
-                let token =
-                    includeSecrets
-                    ? try runner.token(of: try await store.environment(named: recorded.environment)) : nil
-                return CurlCommand.render(
-                    launch, mask: "<token \(recorded.tokenFingerprint)>", keepRequestID: true, token: token)
-            }
-            let ready = try await SendService(context: runner).prepare(target, environment: env, variables: overrides)
-            let mask = LaunchBuilder.tokenMask(ready.environment.token, fingerprinter: store.fingerprinter)
-            let launch = LaunchBuilder.prepare(
-                body: ready.body, method: ready.request.method, environment: ready.environment, token: mask)
-            return CurlCommand.render(launch, mask: mask, token: includeSecrets ? ready.token : nil)
+        let command = try await context.withStore { store in
+            try await CurlExport(context: context.runner(store)).command(
+                for: target, environment: env, variables: overrides, includeSecrets: includeSecrets)
         }
         if includeSecrets { context.console.warn("the command holds the API token: keep it out of shared places") }
         context.console.out(command)

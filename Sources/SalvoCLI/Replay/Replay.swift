@@ -75,7 +75,8 @@ struct Replay: AsyncParsableCommand {
             }
             let selection: ReplaySelection = unknown ? .unknown : failed ? .failed : .sent
             if launch.dryRun {
-                let preview = try await service.previewRun(runID, selection: selection, environmentName: env)
+                let preview = try await service.previewRun(
+                    runID, selection: selection, environmentName: env, reports: pace.reports)
                 guard preview.count > 0 else {
                     console.out("run \(runID) has no \(selection.rawValue) launches: nothing to replay")
                     return .success

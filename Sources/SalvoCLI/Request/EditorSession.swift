@@ -48,7 +48,7 @@ struct EditorSession {
             } catch let error as InputError {
                 problem = error.message
             } catch let error as StoreError where error.isInputError {
-                problem = StoreErrorHint.message(for: error)
+                problem = ErrorHint.message(for: error)
             }
         }
     }

@@ -28,7 +28,10 @@ final class ProgressLine: ProgressDisplay {
     }
 
     func stop() async {
-        ticker.withLock { $0?.cancel() }
+        // Waits for the ticker to end, so no line is drawn after this clears it.
+        let task = ticker.withLock { $0 }
+        task?.cancel()
+        await task?.value
         if console.interactive { console.progress("\r\u{1B}[2K") }
     }
 

@@ -148,13 +148,19 @@ enum RunDrive {
         let driving = pace.driving(console: console)
         let control = driving.control
         let interrupts = InterruptHandler {
-            // Before the run starts (while the data file is checked) nothing has been sent or recorded.
-            guard control.runID != nil else { _exit(130) }
+            // Outside dispatching (the data file being checked, the reports being rewritten) nothing is in
+            // flight: leave at once, as without a handler (a run already recorded shows as interrupted).
+            guard control.dispatching != nil else { _exit(130) }
             control.requestStop()
             console.note("\nstopping: the launches in flight finish and are recorded (Ctrl-C again to leave at once)")
         } onSecond: {
-            let resume = control.runID.map { "`salvo run --resume \($0)` finishes the run" } ?? "nothing was lost"
-            console.note("\nleaving now; the ledger is consistent: \(resume)")
+            let next =
+                control.dispatching.map { run, resumable in
+                    resumable
+                        ? "`salvo run --resume \(run)` finishes the run"
+                        : "`salvo history --run \(run)` shows what went"
+                } ?? "nothing is in flight"
+            console.note("\nleaving now; the ledger is consistent: \(next)")
             _exit(130)
         }
         defer { interrupts.cancel() }

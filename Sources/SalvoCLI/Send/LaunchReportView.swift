@@ -3,14 +3,15 @@ import SalvoRunner
 
 /// How the outcome of one launch is shown, and the exit status it calls for.
 struct LaunchReportView {
-    let run: Int64
-    /// What was launched (its request, environment and recipient) and what came of it.
-    let launch: FinishedLaunch
+    let sent: SentLaunch
 
     init(_ sent: SentLaunch) {
-        run = sent.run
-        launch = sent.launch
+        self.sent = sent
     }
+
+    private var run: Int64 { sent.run }
+    /// What was launched (its request, environment and recipient) and what came of it.
+    private var launch: FinishedLaunch { sent.launch }
 
     /// Prints it (as JSON with `json`) and returns its exit status.
     func print(_ console: Console, json: Bool) -> ExitStatus {
@@ -66,7 +67,7 @@ struct LaunchReportView {
         return lines.joined(separator: "\n")
     }
 
-    var json: JSONValue { LaunchJSON(id: launch.id, attempt: attempt, outcome: launch.outcome).json }
+    var json: JSONValue { sent.json.json }
 
     private var recipient: String {
         let identity = attempt.identity

@@ -1,4 +1,5 @@
 import Foundation
+import SalvoBackends
 import SalvoCore
 import SalvoRunner
 import SalvoStorage

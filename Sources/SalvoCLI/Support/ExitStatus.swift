@@ -35,7 +35,7 @@ enum ExitStatus: Int32 {
         switch error {
         case let error as StoreError: error.isInputError ? .badInput : .store
         case let error as CommandError: error.status
-        case is RunnerError: .transport
+        case let error as RunnerError: error.isInputError ? .badInput : .transport
         default: .badInput
         }
     }

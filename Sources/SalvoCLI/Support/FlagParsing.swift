@@ -62,11 +62,3 @@ enum FlagParsing {
         return data
     }
 }
-
-extension Optional {
-    /// `map` for an async transform.
-    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
-}

@@ -20,10 +20,10 @@ public struct LaunchJSON: Sendable {
     /// The latest attempt's outcome; nil while it has none.
     public var outcome: LaunchOutcome?
     public var by: Operator
-    /// Its place in its run (reports): position, iteration and data row.
-    public var ordinal: Int?
-    public var iteration: Int?
-    public var row: Int?
+    /// The launch that made the guard skip this one, when known (else read from the skip's reason).
+    public var skippedBecauseOf: Int64?
+    /// Its place in its run (reports only, see `placed`): position, iteration and data row.
+    public private(set) var position: (ordinal: Int?, iteration: Int?, row: Int?)?
 
     public init(
         id: Int64, run: Int64, at: String?, request: String, environment: String, method: String, requestID: String,
@@ -43,15 +43,19 @@ public struct LaunchJSON: Sendable {
         self.by = by
     }
 
-    /// The launch `attempt` (its latest try, ledger id `id`) came to with `outcome`.
-    public init(id: Int64, attempt: LaunchAttempt, outcome: LaunchOutcome?, at: String? = nil) {
+    /// The launch `attempt` (its latest try, ledger id `id`, first tried `at`) came to with `outcome`.
+    public init(id: Int64, attempt: LaunchAttempt, outcome: LaunchOutcome?, at: String?) {
         self.init(
             id: id, run: attempt.runID, at: at, request: attempt.requestName, environment: attempt.environment,
             method: attempt.method, requestID: attempt.requestID, identity: attempt.identity, tries: attempt.tryNumber,
             result: outcome?.result ?? .unknown, outcome: outcome, by: attempt.by)
-        ordinal = attempt.ordinal
-        iteration = attempt.iteration
-        row = attempt.dataRow
+    }
+
+    /// The same with its place in its run, as reports give it.
+    public func placed(_ attempt: LaunchAttempt) -> LaunchJSON {
+        var placed = self
+        placed.position = (attempt.ordinal, attempt.iteration, attempt.dataRow)
+        return placed
     }
 
     public var json: JSONValue {
@@ -69,16 +73,17 @@ public struct LaunchJSON: Sendable {
             "transport_error": skipped ? .null : outcome?.transportError.map { .string($0) } ?? .null,
             "skip_reason": skipped ? outcome?.transportError.map { .string($0) } ?? .null : .null,
             "skipped_because_of": skipped
-                ? outcome?.transportError.flatMap(GuardHit.ledgerID(inReason:)).map { .number(String($0)) } ?? .null
+                ? (skippedBecauseOf ?? outcome?.transportError.flatMap(GuardHit.ledgerID(inReason:)))
+                    .map { .number(String($0)) } ?? .null
                 : .null,
             "duplicate": .bool(outcome?.duplicate ?? false),
             "duration_ms": outcome.map { .number(FixedPoint.three($0.durationMilliseconds)) } ?? .null,
             "user": .string(by.user), "host": .string(by.host),
         ]
-        if ordinal != nil || iteration != nil || row != nil {
-            json = json.setting("ordinal", to: ordinal.map { .integer($0) } ?? .null)
-                .setting("iteration", to: iteration.map { .integer($0) } ?? .null)
-                .setting("row", to: row.map { .integer($0) } ?? .null)
+        if let position {
+            json = json.setting("ordinal", to: position.ordinal.map { .integer($0) } ?? .null)
+                .setting("iteration", to: position.iteration.map { .integer($0) } ?? .null)
+                .setting("row", to: position.row.map { .integer($0) } ?? .null)
         }
         return json
     }

@@ -79,11 +79,15 @@ public enum RunReportFormat {
         }
     }
 
+    /// One launch's record; `at` is when it was first tried (nil while the run goes: the rewrite at its end has
+    /// it).
     public static func record(
-        _ kind: ReportKind, id: Int64, attempt: LaunchAttempt, outcome: LaunchOutcome, first: Bool
+        _ kind: ReportKind, id: Int64, attempt: LaunchAttempt, outcome: LaunchOutcome, at: String?, first: Bool
     ) -> String {
         switch kind {
-        case .json: (first ? "\n" : ",\n") + LaunchJSON(id: id, attempt: attempt, outcome: outcome).json.compact
+        case .json:
+            (first ? "\n" : ",\n")
+                + LaunchJSON(id: id, attempt: attempt, outcome: outcome, at: at).placed(attempt).json.compact
         case .junit: junit(attempt: attempt, outcome: outcome)
         }
     }

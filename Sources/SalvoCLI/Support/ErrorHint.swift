@@ -1,7 +1,8 @@
+import SalvoRunner
 import SalvoStorage
 
-/// What a person can do about a store error: the storage layer states facts, the command line adds the fix.
-enum StoreErrorHint {
+/// What a person can do about an error of the layers below: they state facts, the command line adds the fix.
+enum ErrorHint {
     /// The error's message followed by the fix, where there is one.
     static func message(for error: StoreError) -> String {
         let fact = error.errorDescription ?? "\(error)"
@@ -32,6 +33,20 @@ enum StoreErrorHint {
         case .diskFull: return "free some space and try again"
         case .corrupt: return "`salvo store check` reports what is wrong"
         case .cannotOpen, .readOnly, .failed: return nil
+        }
+    }
+}
+
+extension ErrorHint {
+    /// The runner error's message followed by the fix, where there is one.
+    static func message(for error: RunnerError) -> String {
+        let fact = error.errorDescription ?? "\(error)"
+        switch error {
+        case .stoppedBeforeLaunch: return fact
+        case .tokenNotSet(let environment, _):
+            return fact + "; export it, or store one with `salvo env edit \(environment) --token-stdin`"
+        case .noEnvironment: return fact + "; give --env NAME or set a default with `salvo env use NAME`"
+        case .notResumable: return fact + " (`salvo replay` launches anew)"
         }
     }
 }
