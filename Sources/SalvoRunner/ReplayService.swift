@@ -127,7 +127,7 @@ public struct ReplayService: Sendable {
                     + "delivered again")
         } else if unknown > 0 {
             let advice =
-                info.kind == "replay"
+                info.kind == .replay
                 ? "check them with `salvo history --run \(original) --status unknown`"
                 : "`salvo run --resume \(original)` re-sends them with their Request-ID, so the platform drops a "
                     + "duplicate"

@@ -79,8 +79,27 @@ public enum RunStop: Sendable, Equatable {
     case interrupted
     /// `--bail`: a launch did not end ok.
     case bailed
-    /// The ledger could not be written; nothing more was sent.
-    case ledgerFailed(String)
+    /// The ledger could not be written (or read by the guard); nothing more was sent.
+    case ledgerFailed(LedgerFailure)
+}
+
+/// Why the ledger stopped a run: what failed, and the store's own error when it was one (the command line adds
+/// what to do about it).
+public struct LedgerFailure: Equatable, Sendable {
+    /// What was being done, such as "the duplicate guard could not read the ledger".
+    public var context: String?
+    public var storeError: StoreError?
+    /// The failure as the error itself says it.
+    public var description: String
+
+    init(_ error: any Error, while context: String? = nil) {
+        self.context = context
+        storeError = error as? StoreError
+        description = error.localizedDescription
+    }
+
+    /// The failure in a sentence, its context first.
+    public var message: String { context.map { "\($0): \(description)" } ?? description }
 }
 
 /// Dispatches a run's launches with bounded concurrency, an even rate, retries with the same Request-ID, the
@@ -146,13 +165,13 @@ public final class RunEngine: Sendable {
         await writer.flush()
         if let dataError { throw dataError }
         if let failure = await writer.failure {
-            stop.withLock { $0 = .ledgerFailed("\(failure.localizedDescription)") }
+            stop.withLock { $0 = .ledgerFailed(LedgerFailure(failure)) }
         }
         return stopped ?? .completed
     }
 
-    private func fail(_ reason: String) {
-        stop.withLock { $0 = $0 ?? .ledgerFailed(reason) }
+    private func fail(_ error: any Error, while doing: String? = nil) {
+        stop.withLock { $0 = $0 ?? .ledgerFailed(LedgerFailure(error, while: doing)) }
     }
 
     /// Performs one launch: the guard (the identical launch of this run dispatched before it, then the ledger),
@@ -176,7 +195,7 @@ public final class RunEngine: Sendable {
                 do {
                     hit = try await ledger.lastSuccess(like: plan.attempt, guard: check)
                 } catch {
-                    fail("the duplicate guard could not read the ledger: \(error.localizedDescription)")
+                    fail(error, while: "the duplicate guard could not read the ledger")
                     return
                 }
             }
@@ -188,7 +207,7 @@ public final class RunEngine: Sendable {
                     await observer.finished(
                         FinishedLaunch(id: id, attempt: plan.attempt, outcome: outcome, guardHit: hit))
                 } catch {
-                    fail(error.localizedDescription)
+                    fail(error)
                 }
                 return
             }
@@ -200,7 +219,7 @@ public final class RunEngine: Sendable {
             do {
                 id = try await writer.record(plan.attempt)
             } catch {
-                fail(error.localizedDescription)
+                fail(error)
                 return
             }
             let exchange = await clients.client(for: launch.environment).send(

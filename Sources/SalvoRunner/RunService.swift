@@ -132,8 +132,8 @@ public struct RunService: Sendable {
     public func resume(_ id: Int64, force: Bool, driving: RunDriving) async throws -> RunResult {
         let store = context.store
         let info = try await store.run(id: id)
-        guard info.kind == "run" || info.kind == "send" else {
-            throw RunnerError.notResumable(run: id, kind: info.kind)
+        guard info.kind.isResumable else {
+            throw RunnerError.notResumable(run: id, kind: info.kind.rawValue)
         }
         let record = info.record
         var driving = driving

@@ -109,7 +109,9 @@ public struct SendService: Sendable {
         let finished = await collector.launch
         let unfinished = finished.map { [.unknown, .notSent].contains($0.outcome.result) } ?? true
         try await store.finishRun(run, state: unfinished ? .interrupted : .finished)
-        if case .ledgerFailed(let reason) = stop { throw StoreError.failed(path: store.location, detail: reason) }
+        if case .ledgerFailed(let failure) = stop {
+            throw failure.storeError ?? StoreError.failed(path: store.location, detail: failure.message)
+        }
         guard let finished else { throw RunnerError.stoppedBeforeLaunch(run: run) }
         return SentLaunch(run: run, launch: finished, at: try await store.launch(id: finished.id).line.at)
     }

@@ -22,15 +22,17 @@ extension SQLiteStore {
         }
     }
 
-    /// SQLite's integrity and foreign-key checks; empty when the store is sound.
+    /// SQLite's integrity and foreign-key checks, and the schema against the migrations'; empty when the store
+    /// is sound.
     public func check() throws -> [String] {
-        try read { db in
-            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
-            let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { row in
-                "row \(row["rowid"] as Int64? ?? 0) of \(row["table"] as String? ?? "?") points to a missing \(row["parent"] as String? ?? "?")"
+        try schemaDifferences()
+            + read { db in
+                let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+                let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { row in
+                    "row \(row["rowid"] as Int64? ?? 0) of \(row["table"] as String? ?? "?") points to a missing \(row["parent"] as String? ?? "?")"
+                }
+                return integrity + foreignKeys
             }
-            return integrity + foreignKeys
-        }
     }
 }
 

@@ -134,7 +134,8 @@ extension SQLiteStore {
             if let kind = LaunchResult(rawValue: result["result"]) { counts[kind] = result["n"] }
         }
         return RunInfo(
-            id: row["id"], kind: row["kind"], startedAt: row["started_at"], finishedAt: row["finished_at"],
+            id: row["id"], kind: RunKind(rawValue: row["kind"]) ?? .run, startedAt: row["started_at"],
+            finishedAt: row["finished_at"],
             state: RunState(rawValue: row["state"]) ?? .running, environment: row["environment"],
             selection: try JSONParser.parse(row["selection"]), settings: try JSONParser.parse(row["settings"]),
             dataFile: row["data_file"], dataSHA256: row["data_sha256"],

@@ -5,7 +5,8 @@ import SalvoStorage
 extension SQLiteStore {
     /// Walks the ledger's and the audit trail's hash chains in order, recomputing every hash.
     public func verify() throws -> VerifyReport {
-        try read { db in
+        let schema = try schemaDifferences()
+        var report = try read { db in
             var report = VerifyReport()
             var previous = HashChain.genesis
             var expectedSeq: Int64 = 1
@@ -69,10 +70,27 @@ extension SQLiteStore {
             report.auditHead = previous
             return report
         }
+        report.problems += schema
+        return report
     }
 }
 
 extension SQLiteStore {
+    public func chainHashes(ledgerEntry: Int, auditEvent: Int) throws -> (ledger: String?, audit: String?) {
+        try read { db in
+            let ledger =
+                ledgerEntry == 0
+                ? HashChain.genesis
+                : try String.fetchOne(db, sql: "SELECT hash FROM ledger WHERE seq = ?", arguments: [ledgerEntry])
+            let audit =
+                auditEvent == 0
+                ? HashChain.genesis
+                : try String.fetchOne(
+                    db, sql: "SELECT hash FROM audit_events ORDER BY id LIMIT 1 OFFSET ?", arguments: [auditEvent - 1])
+            return (ledger, audit)
+        }
+    }
+
     /// The typed ledger entry a stored row holds.
     static func ledgerEntry(from row: Row) throws -> LedgerEntry {
         let stored = StoredRow(row: row)

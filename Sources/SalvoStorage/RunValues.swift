@@ -4,7 +4,7 @@ import SalvoCore
 /// A run as `salvo runs` shows it, with counts from the ledger.
 public struct RunInfo: Sendable {
     public var id: Int64
-    public var kind: String
+    public var kind: RunKind
     public var startedAt: String
     public var finishedAt: String?
     public var state: RunState
@@ -18,7 +18,7 @@ public struct RunInfo: Sendable {
     public var counts: [LaunchResult: Int]
 
     public init(
-        id: Int64, kind: String, startedAt: String, finishedAt: String?, state: RunState, environment: String,
+        id: Int64, kind: RunKind, startedAt: String, finishedAt: String?, state: RunState, environment: String,
         selection: JSONValue, settings: JSONValue, dataFile: String?, dataSHA256: String?, by: Operator,
         counts: [LaunchResult: Int]
     ) {
@@ -59,18 +59,14 @@ public enum LaunchState: Sendable {
 /// What a run is started with: its kind, where it goes, and its record (written here, read back with
 /// `RunInfo.record`).
 public struct RunStart: Sendable {
-    public enum Kind: String, Sendable {
-        case send, run, replay
-    }
-
-    public var kind: Kind
+    public var kind: RunKind
     public var environment: String
     public var record: RunRecord
     public var dataFile: String?
     public var dataSHA256: String?
 
     public init(
-        kind: Kind, environment: String, record: RunRecord, dataFile: String? = nil, dataSHA256: String? = nil
+        kind: RunKind, environment: String, record: RunRecord, dataFile: String? = nil, dataSHA256: String? = nil
     ) {
         self.kind = kind
         self.environment = environment
@@ -78,6 +74,14 @@ public struct RunStart: Sendable {
         self.dataFile = dataFile
         self.dataSHA256 = dataSHA256
     }
+}
+
+/// What started a run: a send (a run of one launch), a run, or a replay.
+public enum RunKind: String, Sendable {
+    case send, run, replay
+
+    /// Whether `salvo run --resume` finishes it (a replay launches anew instead).
+    public var isResumable: Bool { self != .replay }
 }
 
 /// How a run ended.

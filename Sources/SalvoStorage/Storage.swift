@@ -126,6 +126,10 @@ public protocol RunLock: Sendable {
 public protocol AuditStore: Sendable {
     /// The audit trail, oldest first, optionally from a time on and for one OS user.
     func auditEvents(since: String?, user: String?) async throws -> [AuditEvent]
-    /// Walks the ledger's and the audit trail's hash chains in order, recomputing every hash.
+    /// Walks the ledger's and the audit trail's hash chains in order, recomputing every hash, and compares the
+    /// store's schema (triggers included) with the one its migrations make.
     func verify() async throws -> VerifyReport
+    /// The stored hashes of the `ledgerEntry`-th ledger entry and the `auditEvent`-th audit event (from 1; 0:
+    /// the chain's start), nil where the chain is shorter: what a checkpoint is compared with.
+    func chainHashes(ledgerEntry: Int, auditEvent: Int) async throws -> (ledger: String?, audit: String?)
 }

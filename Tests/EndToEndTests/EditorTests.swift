@@ -33,7 +33,11 @@ struct EditorTests {
             try await work.salvo("request", "show", "welcome", "--json").stdout.json() as? [String: Any])
         #expect((shown["body"] as? [String: Any])?["email"] as? String == "new@example.com")
         #expect(shown["folder"] as? String == "moved")
-        #expect(try await work.salvo("audit", "log").stdout.contains("edit   request     welcome body, folder"))
+        let log = try await work.salvo("audit", "log").stdout
+        #expect(
+            log.contains(
+                "edit   request     welcome folder: onboarding -> moved; "
+                    + "body.email: zaycev@example.com -> new@example.com"), "\(log)")
     }
 
     @Test("an invalid document re-opens with the error on top, then saves once fixed")

@@ -76,11 +76,12 @@ struct RunEngineGuardTests {
                 environment: saved)
         }
         await clients.shutdown()
-        guard case .ledgerFailed(let reason) = stop else {
+        guard case .ledgerFailed(let failure) = stop else {
             Issue.record("the run should stop on the failed lookup, not \(stop)")
             return
         }
-        #expect(reason.contains("the duplicate guard could not read the ledger"))
+        #expect(failure.message.contains("the duplicate guard could not read the ledger"), "\(failure)")
+        #expect(failure.storeError == StoreError.failed(path: store.path, detail: "disk I/O error"))
         #expect(await sandbox.records().isEmpty, "nothing sent unguarded")
         #expect(await observer.launches.isEmpty)
         #expect(try store.history(HistoryFilter(limit: 10)).isEmpty)

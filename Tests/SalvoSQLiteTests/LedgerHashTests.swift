@@ -72,7 +72,8 @@ struct LedgerHashTests {
             previous = row["hash"]
         }
         let report = try store.verify()
-        #expect(report.problems.isEmpty, "\(report.problems)")
+        // The trigger dropped to write the old row is the one thing verify finds.
+        #expect(report.problems == ["schema: trigger ledger_no_update is missing"], "\(report.problems)")
         #expect(report.ledgerEntries == 3)
     }
 }
@@ -105,9 +106,10 @@ extension LedgerHashTests {
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 continue  // a NOT NULL column: the schema refuses the edit itself
             }
-            let report = try store.verify()
-            #expect(report.problems.count == 1, "\(column) = \(value): \(report.problems)")
-            #expect(report.problems.first?.contains("was changed after it was written") == true, "\(column) = \(value)")
+            // Beside the dropped trigger, the row: once, by name.
+            let problems = try store.verify().problems.filter { !$0.hasPrefix("schema:") }
+            #expect(problems.count == 1, "\(column) = \(value): \(problems)")
+            #expect(problems.first?.contains("was changed after it was written") == true, "\(column) = \(value)")
         }
     }
 }

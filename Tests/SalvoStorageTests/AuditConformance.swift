@@ -61,4 +61,34 @@ struct AuditTrailTests {
             #expect(try await store.auditEvents(since: nil, user: nil).map(\.name) == ["welcome"])
         }
     }
+
+    @Test(
+        "verify and check report a schema that differs from the migrations': a dropped trigger", arguments: Backend.all)
+    func schema(_ backend: Backend) async throws {
+        try await backend.withStore { under in
+            let store = under.store
+            #expect(try await store.verify().problems.isEmpty)
+            #expect(try await store.check().isEmpty)
+            try under.execute("DROP TRIGGER ledger_no_update")
+            #expect(try await store.verify().problems == ["schema: trigger ledger_no_update is missing"])
+            #expect(try await store.check() == ["schema: trigger ledger_no_update is missing"])
+        }
+    }
+
+    @Test("the stored hashes at a chain position: the heads verify reports, nil past the end", arguments: Backend.all)
+    func chainHashes(_ backend: Backend) async throws {
+        try await backend.withStore { under in
+            let store = under.store
+            let launches = try await Launches.start(store)
+            let ids = try await store.record(outcomes: [], attempts: [launches.attempt("a@x.io", ordinal: 1)])
+            _ = try await store.record(outcomes: [(ids[0], .ok)], attempts: [])
+            let report = try await store.verify()
+            let heads = try await store.chainHashes(ledgerEntry: report.ledgerEntries, auditEvent: report.auditEvents)
+            #expect(heads.ledger == report.ledgerHead && heads.audit == report.auditHead)
+            let start = try await store.chainHashes(ledgerEntry: 0, auditEvent: 0)
+            #expect(start.ledger == HashChain.genesis && start.audit == HashChain.genesis)
+            let past = try await store.chainHashes(ledgerEntry: 99, auditEvent: 99)
+            #expect(past.ledger == nil && past.audit == nil)
+        }
+    }
 }

@@ -23,7 +23,7 @@ struct RunConformance {
             let lock = try await store.lockRun(id)
             var info = try await store.run(id: id)
             #expect(info.record == record, "the record reads back as written")
-            #expect(info.kind == "run" && info.dataFile == "/data.csv" && info.dataSHA256 == "ab")
+            #expect(info.kind == .run && info.dataFile == "/data.csv" && info.dataSHA256 == "ab")
             #expect(info.by == StoreUnderTest.author && info.startedAt == "2027-01-15T08:00:00.000Z")
             try await store.finishRun(id, state: .interrupted)
             #expect(try await store.run(id: id).state == .interrupted)

@@ -4,5 +4,5 @@ import ArgumentParser
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Read and verify the audit trail and the ledger.",
-        subcommands: [AuditLog.self, AuditVerify.self])
+        subcommands: [AuditLog.self, AuditVerify.self, AuditCheckpoint.self])
 }

@@ -3,42 +3,55 @@ import Foundation
 import SalvoCore
 import SalvoStorage
 
-/// `salvo audit log [--since T] [--user U]`.
+/// `salvo audit log [--since T] [--until T] [--user U] [--limit N]`.
 struct AuditLog: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "Show every change to environments and requests, and every launch: when, who, what.",
         discussion: """
-            Changes come with their before and after; launches (each send, run and
-            replay) with what they launched, where, and how they ended
-            (`salvo runs show ID` and `salvo history --run ID` have the details).
-            Tokens appear only as fingerprints. --since takes a date (2026-11-29),
-            a time (2026-11-29T08:00:00Z) or a duration back from now (24h, 7d).
+            Changes come with each changed field as before -> after; launches (each
+            send, run and replay) with what they launched, where, and how they
+            ended (`salvo runs show ID` and `salvo history --run ID` have the
+            details). Tokens appear only as fingerprints. --since and --until take
+            a date (2026-11-29), a time (2026-11-29T08:00:00Z) or a duration back
+            from now (24h, 7d). Oldest first; --limit keeps the newest N.
             """
     )
 
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Only changes and launches at or after this time.", valueName: "time")) var since:
         String?
+    @Option(help: ArgumentHelp("Only changes and launches before this time.", valueName: "time")) var until: String?
     @Option(help: ArgumentHelp("Only changes and launches by this OS user.", valueName: "user")) var user: String?
+    @Option(help: ArgumentHelp("Only the newest N changes and launches.", valueName: "n")) var limit: Int?
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be a positive number") }
+    }
 
     func run() async throws {
         let context = CommandContext(global)
-        let from = try since.map { text throws(InputError) in
-            Timestamp.string(from: try Timestamp.parse(text, now: Date()))
+        let now = Date()
+        func time(_ text: String?) throws -> String? {
+            try text.map { text throws(InputError) in Timestamp.string(from: try Timestamp.parse(text, now: now)) }
         }
+        let from = try time(since)
+        let to = try time(until)
         let (events, runs) = try await context.withStore { store in
             (try await store.auditEvents(since: from, user: user), try await store.runs(since: from, user: user))
         }
-        let entries =
+        let all =
             (events.map { (at: $0.at, json: Self.json($0), row: Self.row($0)) }
             + runs.map { (at: $0.startedAt, json: Self.json($0), row: Self.row($0)) })
+            .filter { entry in to.map { entry.at < $0 } ?? true }
             .sorted { $0.at < $1.at }
+        let entries = limit.map { Array(all.suffix($0)) } ?? all
         if output.json {
             context.console.out(JSONValue.array(entries.map(\.json)).pretty)
         } else if entries.isEmpty {
-            context.console.note("no changes or launches recorded\(since == nil && user == nil ? "" : " that match")")
+            let filtered = since != nil || until != nil || user != nil
+            context.console.note("no changes or launches recorded\(filtered ? " that match" : "")")
         } else {
             let rows = entries.map(\.row)
             context.console.out(
@@ -53,7 +66,7 @@ struct AuditLog: AsyncParsableCommand {
 
     /// A launch (send, run or replay): what it selected, where it went, how its launches ended.
     private static func row(_ run: RunInfo) -> [String] {
-        [run.startedAt, run.by.user, run.kind, "run", "#\(run.id)", launched(run)]
+        [run.startedAt, run.by.user, run.kind.rawValue, "run", "#\(run.id)", launched(run)]
     }
 
     private static func launched(_ run: RunInfo) -> String {
@@ -72,7 +85,7 @@ struct AuditLog: AsyncParsableCommand {
     private static func json(_ run: RunInfo) -> JSONValue {
         [
             "id": .number(String(run.id)), "at": .string(run.startedAt), "user": .string(run.by.user),
-            "host": .string(run.by.host), "action": .string(run.kind), "entity": "run",
+            "host": .string(run.by.host), "action": .string(run.kind.rawValue), "entity": "run",
             "name": .string("#\(run.id)"), "environment": .string(run.environment), "selection": run.selection,
             "state": .string(run.state.rawValue),
             "counts": .object(
@@ -92,7 +105,8 @@ struct AuditLog: AsyncParsableCommand {
         ]
     }
 
-    /// The keys whose values differ between before and after, such as `base_url, token`.
+    /// What changed: each differing field as `key: before -> after` (a token as its fingerprint, as the trail
+    /// holds it).
     private static func summary(_ event: AuditEvent) -> String {
         switch event.action {
         case .create: return "created"
@@ -100,12 +114,30 @@ struct AuditLog: AsyncParsableCommand {
         case .use: return "default: \(event.before?["default"]?.stringValue ?? "none") -> \(event.name)"
         case .rename: return "renamed from \(event.before?["name"]?.stringValue ?? "?")"
         case .edit:
-            let before = event.before?.members ?? []
-            let after = event.after?.members ?? []
-            let keys = Set(before.map(\.key) + after.map(\.key)).sorted().filter { key in
-                before.first { $0.key == key }?.value != after.first { $0.key == key }?.value
-            }
-            return keys.joined(separator: ", ")
+            return changes(from: event.before ?? [:], to: event.after ?? [:], path: "").joined(separator: "; ")
         }
+    }
+
+    /// Each field that differs as `path: before -> after`, objects followed into (`body.email: a -> b`).
+    private static func changes(from before: JSONValue, to after: JSONValue, path: String) -> [String] {
+        let old = before.members ?? []
+        let new = after.members ?? []
+        let keys = (old.map(\.key) + new.map(\.key).filter { key in !old.contains { $0.key == key } })
+        return keys.flatMap { key -> [String] in
+            let one = old.first { $0.key == key }?.value
+            let two = new.first { $0.key == key }?.value
+            guard one != two else { return [] }
+            let name = path + key
+            if let one, let two, one.members != nil, two.members != nil {
+                return changes(from: one, to: two, path: name + ".")
+            }
+            return ["\(name): \(shown(one)) -> \(shown(two))"]
+        }
+    }
+
+    private static func shown(_ value: JSONValue?) -> String {
+        guard let value else { return "(none)" }
+        let text = value.stringValue ?? value.compact
+        return text.count > 40 ? String(text.prefix(39)) + "…" : text
     }
 }

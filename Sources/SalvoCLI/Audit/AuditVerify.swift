@@ -1,5 +1,6 @@
 import ArgumentParser
 import SalvoCore
+import SalvoRunner
 
 /// `salvo audit verify`: recompute the ledger's and the audit trail's hash chains.
 struct AuditVerify: AsyncParsableCommand {
@@ -7,18 +8,43 @@ struct AuditVerify: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check that no ledger entry or audit event was edited, deleted or re-ordered (exit 1 if one was).",
         discussion: """
-            Every entry holds the hash of the one before it and of its own content.
-            The newest hash (the head) is printed: keep it elsewhere to detect later
-            that entries were cut from the end.
+            Every entry holds the hash of the one before it and of its own content;
+            the store's schema (its append-only triggers included) must be the one
+            its migrations make. The newest hashes (the heads) are printed.
+
+            What the chains alone cannot show: entries cut from the end, or a
+            history rewritten by someone who recomputed every hash. Keep a
+            checkpoint elsewhere (`salvo audit checkpoint --out FILE`, in a ticket,
+            a repository, a mail) and verify against it with --witness FILE.
+
+            Examples:
+              salvo audit verify
+              salvo audit verify --witness checkpoints/2026-12-01.json
             """
     )
 
     @OptionGroup var global: GlobalOptions
+    @Option(
+        name: .customLong("witness"),
+        help: ArgumentHelp(
+            "A checkpoint the chains must still extend (repeatable), from `salvo audit checkpoint`.",
+            valueName: "file"))
+    var witnesses: [String] = []
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let context = CommandContext(global)
-        let report = try await context.withStore { store in try await store.verify() }
+        let checkpoints = try witnesses.map { (path: String) throws(InputError) -> Witness in
+            let text = try FlagParsing.readText(path, flag: "--witness")
+            do throws(InputError) {
+                return Witness(name: path, checkpoint: try ChainCheckpoint.parse(text))
+            } catch {
+                throw InputError("--witness \(path): \(error.message)")
+            }
+        }
+        let report = try await context.withStore { store in
+            try await AuditService(context: context.runner(store)).verify(witnesses: checkpoints)
+        }
         if output.json {
             context.console.out(
                 JSONValue.object([

@@ -1,6 +1,7 @@
 import Foundation
 import SalvoCore
 import SalvoRunner
+import SalvoStorage
 
 /// How the end of a run reads, and the exit status it calls for.
 struct RunSummaryView {
@@ -37,7 +38,12 @@ struct RunSummaryView {
         case .completed: break
         case .interrupted: lines.append("interrupted: launches in flight finished and are recorded")
         case .bailed: lines.append("--bail: stopped at the first launch that did not end ok")
-        case .ledgerFailed(let reason): lines.append("stopped: the ledger cannot be written (\(reason))")
+        case .ledgerFailed(let failure):
+            let reason =
+                failure.storeError.map { error in
+                    (failure.context.map { "\($0): " } ?? "") + ErrorHint.message(for: error)
+                } ?? failure.message
+            lines.append("stopped: the ledger cannot be written (\(reason))")
         }
         if result.unfinished > result.stale || result.stop != .completed {
             lines.append(

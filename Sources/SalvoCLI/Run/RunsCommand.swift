@@ -47,7 +47,7 @@ struct RunsShow: AsyncParsableCommand {
         }
         context.console.out(
             [
-                "run       \(info.id) (\(info.kind)), \(info.state.rawValue)",
+                "run       \(info.id) (\(info.kind.rawValue)), \(info.state.rawValue)",
                 "started   \(info.startedAt) by \(info.by.user)@\(info.by.host)",
                 "finished  \(info.finishedAt ?? "-")",
                 "env       \(info.environment)",
@@ -64,7 +64,10 @@ enum RunView {
     static let headers = ["RUN", "KIND", "STARTED", "STATE", "ENV", "LAUNCHES", "DATA"]
 
     static func row(_ run: RunInfo) -> [String] {
-        ["\(run.id)", run.kind, run.startedAt, run.state.rawValue, run.environment, counts(run), run.dataFile ?? ""]
+        [
+            "\(run.id)", run.kind.rawValue, run.startedAt, run.state.rawValue, run.environment, counts(run),
+            run.dataFile ?? "",
+        ]
     }
 
     static func counts(_ run: RunInfo) -> String {
@@ -75,7 +78,7 @@ enum RunView {
 
     static func json(_ run: RunInfo) -> JSONValue {
         [
-            "id": .number(String(run.id)), "kind": .string(run.kind), "started_at": .string(run.startedAt),
+            "id": .number(String(run.id)), "kind": .string(run.kind.rawValue), "started_at": .string(run.startedAt),
             "finished_at": run.finishedAt.map { .string($0) } ?? .null, "state": .string(run.state.rawValue),
             "environment": .string(run.environment), "selection": run.selection, "settings": run.settings,
             "data_file": run.dataFile.map { .string($0) } ?? .null,

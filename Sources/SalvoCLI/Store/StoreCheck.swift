@@ -3,7 +3,9 @@ import ArgumentParser
 /// `salvo store check`.
 struct StoreCheck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Run SQLite's integrity and foreign-key checks on the store (exit 4 on damage)."
+        commandName: "check",
+        abstract:
+            "Check the store: SQLite's integrity and foreign keys, and its schema against the migrations (exit 4 if not)."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -15,6 +17,6 @@ struct StoreCheck: AsyncParsableCommand {
             problems.forEach(context.console.out)
             throw CommandError("the store \(context.storePath) has \(problems.count) problem(s)", status: .store)
         }
-        context.console.out("ok: \(context.storePath) passed the integrity and foreign-key checks")
+        context.console.out("ok: \(context.storePath) passed the integrity, foreign-key and schema checks")
     }
 }

@@ -1,0 +1,71 @@
+import SalvoCore
+import SalvoStorage
+
+/// A checkpoint read from somewhere, named for messages.
+public struct Witness: Sendable {
+    /// Where it came from, such as its file.
+    public var name: String
+    public var checkpoint: ChainCheckpoint
+
+    public init(name: String, checkpoint: ChainCheckpoint) {
+        self.name = name
+        self.checkpoint = checkpoint
+    }
+}
+
+/// Verification of the store's chains, against checkpoints kept elsewhere, and the checkpoints themselves.
+public struct AuditService: Sendable {
+    public let context: RunnerContext
+
+    public init(context: RunnerContext) {
+        self.context = context
+    }
+
+    /// Verifies both chains and the schema, then that the chains still extend every witness: a chain shorter
+    /// than a witness lost entries from its end; another hash where the witness saw its head means a history
+    /// rewritten (hashes recomputed included).
+    public func verify(witnesses: [Witness]) async throws -> VerifyReport {
+        var report = try await context.store.verify()
+        for witness in witnesses {
+            let checkpoint = witness.checkpoint
+            let stored = try await context.store.chainHashes(
+                ledgerEntry: checkpoint.ledger.entries, auditEvent: checkpoint.audit.entries)
+            report.problems += problems(
+                "ledger", "entries", checkpoint.ledger, stored: stored.ledger, now: report.ledgerEntries,
+                witness: witness.name)
+            report.problems += problems(
+                "audit trail", "events", checkpoint.audit, stored: stored.audit, now: report.auditEvents,
+                witness: witness.name)
+        }
+        return report
+    }
+
+    private func problems(
+        _ chain: String, _ unit: String, _ head: ChainCheckpoint.Head, stored: String?, now: Int, witness: String
+    ) -> [String] {
+        guard let stored else {
+            return [
+                "the \(chain) does not extend checkpoint \(witness): it saw \(head.entries) \(unit), the store holds "
+                    + "\(now) (\(unit) were cut from its end)"
+            ]
+        }
+        guard stored == head.hash else {
+            return [
+                "the \(chain) does not extend checkpoint \(witness): its \(unit) up to #\(head.entries) are not the "
+                    + "ones the checkpoint saw (its history was rewritten)"
+            ]
+        }
+        return []
+    }
+
+    /// The chains' heads now, once both verify; nil (with the report) when they do not.
+    public func checkpoint() async throws -> (checkpoint: ChainCheckpoint?, report: VerifyReport) {
+        let report = try await context.store.verify()
+        guard report.problems.isEmpty else { return (nil, report) }
+        let checkpoint = ChainCheckpoint(
+            at: Timestamp.string(from: context.clock()), store: context.store.location,
+            ledger: .init(entries: report.ledgerEntries, hash: report.ledgerHead),
+            audit: .init(entries: report.auditEvents, hash: report.auditHead))
+        return (checkpoint, report)
+    }
+}

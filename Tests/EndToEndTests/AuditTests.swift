@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// An audit you can defend: the schema checked, checkpoints kept elsewhere, and a readable log.
+@Suite("Audit: schema, checkpoints, the log's before and after")
+struct AuditTests {
+    /// A store with an environment, a request and two sends.
+    private func store(_ sandbox: TestSandbox) async throws -> Workspace {
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: sandbox.url)
+        try await work.addRequest("promo", "--trigger", "1", "--email", "{{email}}")
+        for email in ["a@x.io", "b@x.io"] {
+            #expect(try await work.salvo("send", "promo", "--var", "email=\(email)").status == 0)
+        }
+        return work
+    }
+
+    @Test("a dropped append-only trigger fails audit verify (exit 1) and store check (exit 4), naming it")
+    func schema() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await store(sandbox)
+        #expect(try await work.salvo("store", "check").status == 0)
+        for trigger in ["ledger_no_update", "ledger_no_delete", "audit_events_no_update"] {
+            let copy = try Workspace()
+            try FileManager.default.createDirectory(atPath: copy.folder + "/store", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: work.store, toPath: copy.store)
+            #expect(try copy.sqlite("DROP TRIGGER \(trigger)").status == 0)
+            let verify = try await copy.salvo("audit", "verify")
+            #expect(verify.status == 1, "\(verify)")
+            #expect(verify.stdout.contains("FAILED: schema: trigger \(trigger) is missing"), "\(verify)")
+            let check = try await copy.salvo("store", "check")
+            #expect(check.status == 4 && check.stdout.contains("schema: trigger \(trigger) is missing"), "\(check)")
+        }
+        let added = try Workspace()
+        try FileManager.default.createDirectory(atPath: added.folder + "/store", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: work.store, toPath: added.store)
+        #expect(try added.sqlite("CREATE TABLE shadow (x)").status == 0)
+        let verify = try await added.salvo("audit", "verify")
+        #expect(verify.status == 1 && verify.stdout.contains("schema: table shadow was added"), "\(verify)")
+    }
+
+    @Test("a checkpoint kept elsewhere catches a cut tail and a history rewritten with valid hashes")
+    func checkpoints() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await store(sandbox)
+        let file = work.folder + "/checkpoint.json"
+        let written = try await work.salvo("audit", "checkpoint", "--out", file)
+        #expect(written.status == 0, "\(written)")
+        let document = try #require(try String(contentsOfFile: file, encoding: .utf8).json() as? [String: Any])
+        #expect(document["salvo_checkpoint"] as? Int == 1)
+        #expect((document["ledger"] as? [String: Any])?["entries"] as? Int == 4)
+        #expect((document["audit"] as? [String: Any])?["events"] as? Int == 3)
+        // More launches extend the chains: the checkpoint still holds.
+        #expect(try await work.salvo("send", "promo", "--var", "email=c@x.io").status == 0)
+        let extended = try await work.salvo("audit", "verify", "--witness", file)
+        #expect(extended.status == 0, "\(extended)")
+        // The newest entries cut: the chain alone still verifies; the checkpoint does not.
+        let cut = try Workspace()
+        try FileManager.default.createDirectory(atPath: cut.folder + "/store", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: work.store, toPath: cut.store)
+        #expect(try cut.sqlite("DROP TRIGGER ledger_no_delete; DELETE FROM ledger WHERE seq > 2").status == 0)
+        let alone = try await cut.salvo("audit", "verify", "--json")
+        let problems = (try alone.stdout.json() as? [String: Any])?["problems"] as? [String] ?? []
+        #expect(problems.allSatisfy { $0.hasPrefix("schema:") }, "the chain alone verifies: \(problems)")
+        let witnessed = try await cut.salvo("audit", "verify", "--witness", file)
+        #expect(witnessed.status == 1)
+        #expect(
+            witnessed.stdout.contains("the ledger does not extend checkpoint \(file): it saw 4 entries"), "\(witnessed)"
+        )
+        // Another store made the same way: every hash valid, another history.
+        let other = try await store(sandbox)
+        let clean = try await other.salvo("audit", "verify")
+        #expect(clean.status == 0, "\(clean)")
+        let rewritten = try await other.salvo("audit", "verify", "--witness", file)
+        #expect(rewritten.status == 1)
+        #expect(rewritten.stdout.contains("its history was rewritten"), "\(rewritten)")
+        // Bad witnesses are bad input.
+        try "{}".write(toFile: work.folder + "/bad.json", atomically: true, encoding: .utf8)
+        let bad = try await work.salvo("audit", "verify", "--witness", work.folder + "/bad.json")
+        #expect(bad.status == 2 && bad.stderr.contains("is not a salvo checkpoint"), "\(bad)")
+        let missing = try await work.salvo("audit", "verify", "--witness", work.folder + "/none.json")
+        #expect(missing.status == 2 && missing.stderr.contains("no such file"), "\(missing)")
+    }
+
+    @Test("audit log shows each changed field as before -> after, tokens as fingerprints; --limit and --until")
+    func readableLog() async throws {
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: "https://one.example.com", token: "first-token-0123456789")
+        #expect(try await work.salvo("env", "edit", "sb", "--base-url", "https://two.example.com").status == 0)
+        let edit = try await work.run(["env", "edit", "sb", "--token-stdin"], stdin: "second-token-0123456789")
+        #expect(edit.status == 0, "\(edit)")
+        let log = try await work.salvo("audit", "log")
+        #expect(log.stdout.contains("base_url: https://one.example.com -> https://two.example.com"), "\(log)")
+        #expect(log.stdout.contains("token: fp:"), "\(log)")
+        #expect(!log.stdout.contains("first-token") && !log.stdout.contains("second-token"))
+        let last = try await work.salvo("audit", "log", "--limit", "1")
+        #expect(last.stdout.split(separator: "\n").count == 2 && last.stdout.contains("token: fp:"), "\(last)")
+        let before = try await work.salvo("audit", "log", "--until", "2000-01-01", "--json")
+        #expect(before.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]", "\(before)")
+        #expect(try await work.salvo("audit", "log", "--limit", "0").status == 2)
+    }
+}
