@@ -26,6 +26,7 @@ public struct AuditService: Sendable {
     /// rewritten (hashes recomputed included).
     public func verify(witnesses: [Witness]) async throws -> VerifyReport {
         var report = try await context.store.verify()
+        report.problems += try await collectionDifferences()
         for witness in witnesses {
             let checkpoint = witness.checkpoint
             let stored = try await context.store.chainHashes(
@@ -38,6 +39,21 @@ public struct AuditService: Sendable {
                 witness: witness.name)
         }
         return report
+    }
+
+    /// How the collection differs from the state its audit trail records (edits made around salvo).
+    private func collectionDifferences() async throws -> [String] {
+        let store = context.store
+        var environments: [String: JSONValue] = [:]
+        for environment in try await store.environments() {
+            environments[environment.name] = AuditDocument.environment(environment, fingerprinter: store.fingerprinter)
+        }
+        var requests: [String: JSONValue] = [:]
+        for request in try await store.requests() { requests[request.name] = RequestDocument.json(request) }
+        let current = CollectionAudit.Current(
+            environments: environments, requests: requests,
+            defaultEnvironment: try await store.defaultEnvironmentName())
+        return CollectionAudit.differences(current, events: try await store.auditEvents(since: nil, user: nil))
     }
 
     private func problems(

@@ -101,4 +101,58 @@ struct AuditTests {
         #expect(before.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]", "\(before)")
         #expect(try await work.salvo("audit", "log", "--limit", "0").status == 2)
     }
+
+    @Test("the collection is checked against its audit trail: out-of-band edits are named, salvo's own are not")
+    func collection() async throws {
+        let work = try Workspace()
+        // Every kind of change salvo makes, so that none of them reads as out of band.
+        try await work.addEnvironment("a", url: "https://a.example.com")
+        try await work.addEnvironment("b", url: "https://b.example.com")
+        for command in [
+            ["env", "rename", "a", "c"], ["request", "add", "r", "--trigger", "1", "--email", "x@x.io", "--env", "c"],
+            ["request", "add", "s", "--trigger", "2", "--email", "y@x.io", "--tag", "t"],
+            ["request", "rename", "s", "s2"], ["request", "copy", "s2", "s3"], ["request", "remove", "s3"],
+            ["env", "edit", "b", "--guard", "2h"], ["env", "use", "b"], ["env", "rename", "b", "bee"],
+            ["env", "remove", "c", "--force"],
+            ["export", "collection", "--format", "salvo", "--out", work.folder + "/bundle.json"],
+        ] {
+            let outcome = try await work.run(command)
+            #expect(outcome.status == 0, "\(command): \(outcome)")
+        }
+        let fresh = try Workspace()
+        #expect(try await fresh.salvo("import", work.folder + "/bundle.json").status == 0)
+        for store in [work, fresh] {
+            let clean = try await store.salvo("audit", "verify")
+            #expect(clean.status == 0, "\(clean)")
+        }
+        for (sql, message) in [
+            (
+                "UPDATE environments SET base_url = 'http://evil.example' WHERE name = 'bee'",
+                "environment 'bee' differs from its latest audit event (base_url)"
+            ),
+            (
+                "UPDATE requests SET body = '{\"id\":9,\"matching\":\"email\",\"email\":\"z@x.io\"}' WHERE name = 'r'",
+                "request 'r' differs from its latest audit event (body)"
+            ),
+            ("DELETE FROM requests WHERE name = 's2'", "request 's2' was removed without an audit event"),
+            (
+                "INSERT INTO requests (name, kind, method, folder, body, created_at, updated_at, uid) VALUES ('ghost', "
+                    + "'trigger', 'campaigns/triggers/start', '', '{\"id\":1}', 'x', 'x', 'u')",
+                "request 'ghost' exists but no audit event made it"
+            ),
+            (
+                "UPDATE defaults SET environment_id = NULL",
+                "the default environment is none; the audit trail says 'bee'"
+            ),
+        ] {
+            let copy = try Workspace()
+            try FileManager.default.createDirectory(atPath: copy.folder + "/store", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: work.store, toPath: copy.store)
+            let edit = try copy.sqlite(sql)
+            #expect(edit.status == 0, "\(sql): \(edit.stderr)")
+            let verify = try await copy.salvo("audit", "verify")
+            #expect(verify.status == 1, "\(sql): \(verify)")
+            #expect(verify.stdout.contains("FAILED: collection: \(message)"), "\(sql): \(verify)")
+        }
+    }
 }
