@@ -10,4 +10,9 @@ public enum StoreOpener {
     public static func open(_ location: String, author: Operator, create: Bool) throws -> any Storage {
         try SQLiteStore.open(at: location, author: author, create: create)
     }
+
+    /// The local files that hold the store at `location`, whether or not it is open: no output may go there.
+    public static func files(of location: String) -> [String] {
+        SQLiteStore.files(at: location)
+    }
 }

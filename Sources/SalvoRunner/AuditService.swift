@@ -31,12 +31,13 @@ public struct AuditService: Sendable {
             let checkpoint = witness.checkpoint
             let stored = try await context.store.chainHashes(
                 ledgerEntry: checkpoint.ledger.entries, auditEvent: checkpoint.audit.entries)
+            let name = "\(witness.name) (of \(checkpoint.store), at \(checkpoint.at))"
             report.problems += problems(
                 "ledger", "entries", checkpoint.ledger, stored: stored.ledger, now: report.ledgerEntries,
-                witness: witness.name)
+                witness: name)
             report.problems += problems(
                 "audit trail", "events", checkpoint.audit, stored: stored.audit, now: report.auditEvents,
-                witness: witness.name)
+                witness: name)
         }
         return report
     }
@@ -62,7 +63,7 @@ public struct AuditService: Sendable {
         guard let stored else {
             return [
                 "the \(chain) does not extend checkpoint \(witness): it saw \(head.entries) \(unit), the store holds "
-                    + "\(now) (\(unit) were cut from its end)"
+                    + "\(now) (\(unit) were cut from its end, or the checkpoint is of another store)"
             ]
         }
         guard stored == head.hash else {

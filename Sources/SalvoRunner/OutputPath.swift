@@ -27,9 +27,10 @@ public struct OutputPath: Sendable, Equatable {
         return info.st_mode & S_IFMT == S_IFREG
     }
 
-    /// Checks, without writing anything, that the path can be opened for writing; the error says why not and
-    /// starts with `flag` written just before the path (such as `--out ` or `--report junit=`).
-    public func check(flag: String) throws {
+    /// Checks, without writing anything, that the path can be opened for writing and is none of `storeFiles`
+    /// (the files that hold the store, which writing there would destroy, through a link too); the error says
+    /// why not and starts with `flag` written just before the path (such as `--out ` or `--report junit=`).
+    public func check(flag: String, sparing storeFiles: [String]) throws {
         guard !isStandardOutput else { return }
         guard !path.isEmpty else { throw InputError("\(flag) needs a file path, or - for standard output") }
         let named = flag + path
@@ -37,6 +38,14 @@ public struct OutputPath: Sendable, Equatable {
         if stat(path, &info) == 0 {
             guard info.st_mode & S_IFMT != S_IFDIR else {
                 throw InputError("\(named) is a folder; give a file path inside it")
+            }
+            for file in storeFiles {
+                var held = stat()
+                if stat(file, &held) == 0, held.st_dev == info.st_dev, held.st_ino == info.st_ino {
+                    throw InputError(
+                        "\(named) is the store's own file \(file): writing there would destroy the store; "
+                            + "give another path")
+                }
             }
             guard access(path, W_OK) == 0 else {
                 throw InputError("\(named) cannot be written (\(String(cString: strerror(errno))))")

@@ -113,7 +113,8 @@ public struct ReplayService: Sendable {
         _ original: Int64, selection: ReplaySelection, environmentName: String?, pace: RunPace,
         timeoutSeconds: Double, force: Bool, driving: RunDriving, preview: Bool
     ) async throws -> (result: RunResult?, preview: ReplayPreview?) {
-        try RunService.check(driving.reports, flag: { "--report \($0.kind.rawValue)=" })
+        try RunService.check(
+            driving.reports, flag: { "--report \($0.kind.rawValue)=" }, sparing: context.store.files)
         let info = try await store.run(id: original)
         let all = try await store.history(HistoryFilter(runID: original, limit: Int.max))
         let chosen = all.filter { selection.includes($0.result) }.sorted { $0.id < $1.id }.map(\.id)

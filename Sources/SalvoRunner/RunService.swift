@@ -87,7 +87,7 @@ public struct RunService: Sendable {
     /// Checks every launch of `request` (and that `reports` could be written), renders the first few and counts
     /// its duplicates; sends nothing.
     public func dryRun(_ request: RunRequest, reports: [ReportTarget] = []) async throws -> DryRun {
-        try Self.check(reports, flag: { "--report \($0.kind.rawValue)=" })
+        try Self.check(reports, flag: { "--report \($0.kind.rawValue)=" }, sparing: context.store.files)
         let spec = try await plan(request)
         let checked = try planner.validate(spec, samples: 3, findDuplicates: true)
         return DryRun(
@@ -100,7 +100,7 @@ public struct RunService: Sendable {
 
     /// Starts and drives a new run of `request`: the whole data file is checked first, the reports' paths too.
     public func run(_ request: RunRequest, driving: RunDriving) async throws -> RunResult {
-        try Self.check(driving.reports, flag: { "--report \($0.kind.rawValue)=" })
+        try Self.check(driving.reports, flag: { "--report \($0.kind.rawValue)=" }, sparing: context.store.files)
         let spec = try await plan(request)
         var record = spec.record(
             request.pace.record(timeoutSeconds: request.timeoutSeconds, force: request.force, reports: driving.reports),
@@ -140,7 +140,7 @@ public struct RunService: Sendable {
         if driving.reports.isEmpty {
             driving.reports = recordedReports(record)
         } else {
-            try Self.check(driving.reports, flag: { "--report \($0.kind.rawValue)=" })
+            try Self.check(driving.reports, flag: { "--report \($0.kind.rawValue)=" }, sparing: context.store.files)
         }
         let spec = try await resumedSpec(info, record: record)
         let checked = try planner.validate(spec, samples: 0)
@@ -174,8 +174,10 @@ public struct RunService: Sendable {
     }
 
     /// Checks, without writing anything, that every report can be written: before anything is sent.
-    static func check(_ reports: [ReportTarget], flag: (ReportTarget) -> String) throws {
-        for target in reports { try target.output.check(flag: flag(target)) }
+    static func check(_ reports: [ReportTarget], flag: (ReportTarget) -> String, sparing storeFiles: [String])
+        throws
+    {
+        for target in reports { try target.output.check(flag: flag(target), sparing: storeFiles) }
     }
 
     /// The run's own report files that can still be written; one that cannot is left out with a warning
@@ -184,7 +186,7 @@ public struct RunService: Sendable {
         record.reports.compactMap { text in
             do {
                 let target = try ReportTarget.parse(text)
-                try target.output.check(flag: "the run's report ")
+                try target.output.check(flag: "the run's report ", sparing: context.store.files)
                 return target
             } catch {
                 context.diagnostics.warn("\((error as? InputError)?.message ?? "\(error)"); not rewritten")

@@ -29,7 +29,8 @@ extension SQLiteStore {
             + read { db in
                 let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
                 let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { row in
-                    "row \(row["rowid"] as Int64? ?? 0) of \(row["table"] as String? ?? "?") points to a missing \(row["parent"] as String? ?? "?")"
+                    "row \(row["rowid"] as Int64? ?? 0) of \(row["table"] as String? ?? "?") points to a row of "
+                        + "\(row["parent"] as String? ?? "?") that is not there"
                 }
                 return integrity + foreignKeys
             }

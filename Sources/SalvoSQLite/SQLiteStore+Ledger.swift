@@ -145,19 +145,4 @@ extension SQLiteStore {
                 values + [previous.databaseValue, numbered.hash(previous: previous).databaseValue]))
         return seq
     }
-
-    /// A stored row's columns but the hashes, null columns left out, as `LedgerEntry.fields` writes them: a row
-    /// holding anything its typed entry does not was changed.
-    static func ledgerFields(_ values: [(String, DatabaseValue)]) -> JSONValue {
-        .object(
-            values.compactMap { name, value in
-                switch value.storage {
-                case .null: nil
-                case .int64(let number): JSONValue.Member(name, .number(String(number)))
-                case .double(let number): JSONValue.Member(name, .string(String(number)))
-                case .string(let text): JSONValue.Member(name, .string(text))
-                case .blob(let data): JSONValue.Member(name, .string(data.base64EncodedString()))
-                }
-            })
-    }
 }

@@ -74,6 +74,8 @@ extension SQLiteStore {
         let before = try Self.fetchRequest(db, named: name)
         var after = before
         try change(&after)
+        // Its identity stays whatever the change (an import's replacement brings none).
+        after.uid = before.uid
         after.tags = Array(Set(after.tags)).sorted()
         try after.validate()
         guard after != before else { return nil }

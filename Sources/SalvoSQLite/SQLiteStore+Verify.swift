@@ -13,9 +13,6 @@ extension SQLiteStore {
             let ledger = try Row.fetchCursor(db, sql: "SELECT * FROM ledger ORDER BY seq")
             while let row = try ledger.next() {
                 let seq: Int64 = row["seq"]
-                let values = Array(row.columnNames).filter { $0 != "prev_hash" && $0 != "hash" }.map {
-                    ($0, row[$0] as DatabaseValue)
-                }
                 let stored = StoredRow(row: row)
                 if (try? stored.text("prev_hash")) != previous || seq != expectedSeq {
                     report.problems.append(
@@ -25,9 +22,7 @@ extension SQLiteStore {
                 }
                 // The typed entry the row holds, hashed as every backend hashes it; a row that holds anything its
                 // typed entry does not (or values salvo never writes) was changed.
-                guard let entry = try? Self.ledgerEntry(from: row),
-                    entry.fields.canonical == Self.ledgerFields(values).canonical
-                else {
+                guard let entry = try? Self.ledgerEntry(from: row), Self.holdsExactly(entry, row) else {
                     report.problems.append(
                         "ledger entry #\(seq) was changed after it was written (it holds values salvo never writes)")
                     break
@@ -76,6 +71,30 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
+    /// Whether `row` holds exactly `entry`'s columns, as `appendLedger` stores them, and nothing else but its
+    /// hashes: any other value was put there after the row was written.
+    static func holdsExactly(_ entry: LedgerEntry, _ row: Row) -> Bool {
+        let columns = entry.columns
+        var named = 0
+        for (name, value) in columns {
+            guard row.hasColumn(name) else { return false }
+            let stored: DatabaseValue = row[name]
+            switch (value, stored.storage) {
+            case (nil, .null): break
+            case (.integer(let number)?, .int64(let found)) where number == found: break
+            case (.real(let number)?, .double(let found)) where number == found: break
+            case (.text(let text)?, .string(let found)) where text == found: break
+            default: return false
+            }
+            named += 1
+        }
+        // Every other column (those of the other kind of entry) is NULL.
+        for name in row.columnNames where name != "prev_hash" && name != "hash" {
+            if !columns.contains(where: { $0.name == name }), !(row[name] as DatabaseValue).isNull { return false }
+        }
+        return named == columns.count
+    }
+
     public func chainHashes(ledgerEntry: Int, auditEvent: Int) throws -> (ledger: String?, audit: String?) {
         try read { db in
             let ledger =

@@ -27,6 +27,13 @@ public final class SQLiteStore: Storage {
 
     public var location: String { path }
 
+    public var files: [String] { Self.files(at: path) }
+
+    /// The files of the store at `path`: the database, its WAL and shared memory, and its run locks.
+    public static func files(at path: String) -> [String] {
+        [path, path + "-wal", path + "-shm", path + "-runs"]
+    }
+
     /// How long a write waits for another process's write before giving up with `StoreError.locked`.
     public static let busyTimeout: TimeInterval = 15
 

@@ -7,6 +7,8 @@ import SalvoCore
 public protocol Storage: CollectionStore, LedgerStore, RunStore, AuditStore {
     /// Where the store is, as people should read it (a path; never a password).
     var location: String { get }
+    /// The local files that hold the store (none for a network database): no output may be written there.
+    var files: [String] { get }
     /// Fingerprints tokens under the store's own key, so every machine on one store shows the same `fp:`.
     var fingerprinter: TokenFingerprinter { get }
     /// Location, schema version, size and counts.

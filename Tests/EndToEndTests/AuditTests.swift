@@ -67,8 +67,8 @@ struct AuditTests {
         let witnessed = try await cut.salvo("audit", "verify", "--witness", file)
         #expect(witnessed.status == 1)
         #expect(
-            witnessed.stdout.contains("the ledger does not extend checkpoint \(file): it saw 4 entries"), "\(witnessed)"
-        )
+            witnessed.stdout.contains("the ledger does not extend checkpoint \(file) (of ")
+                && witnessed.stdout.contains("it saw 4 entries, the store holds 2"), "\(witnessed)")
         // Another store made the same way: every hash valid, another history.
         let other = try await store(sandbox)
         let clean = try await other.salvo("audit", "verify")
@@ -121,6 +121,11 @@ struct AuditTests {
         }
         let fresh = try Workspace()
         #expect(try await fresh.salvo("import", work.folder + "/bundle.json").status == 0)
+        // Replacing with the same bundle changes nothing, so it records nothing.
+        let events = try await fresh.salvo("audit", "log", "--json").stdout
+        let replaced = try await fresh.salvo("import", work.folder + "/bundle.json", "--on-conflict", "replace")
+        #expect(replaced.status == 0, "\(replaced)")
+        #expect(try await fresh.salvo("audit", "log", "--json").stdout == events, "no empty edit events")
         for store in [work, fresh] {
             let clean = try await store.salvo("audit", "verify")
             #expect(clean.status == 0, "\(clean)")
@@ -154,5 +159,28 @@ struct AuditTests {
             #expect(verify.status == 1, "\(sql): \(verify)")
             #expect(verify.stdout.contains("FAILED: collection: \(message)"), "\(sql): \(verify)")
         }
+    }
+
+    @Test("no output path may be the store's own file, through a link either: refused, the store intact")
+    func outputOntoTheStore() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await store(sandbox)
+        let link = work.folder + "/link.json"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: work.store)
+        let before = try work.dump()
+        for target in [work.store, link, work.store + "-wal"] where FileManager.default.fileExists(atPath: target) {
+            for command in [
+                ["audit", "checkpoint", "--out", target], ["export", "history", "--out", target],
+                ["export", "collection", "--out", target], ["report", "1", "--out", target],
+                ["run", "promo", "--var", "email=c@x.io", "--report", "json=\(target)"],
+            ] {
+                let outcome = try await work.run(command)
+                #expect(outcome.status == 2, "\(command): \(outcome)")
+                #expect(outcome.stderr.contains("is the store's own file"), "\(command): \(outcome)")
+            }
+        }
+        #expect(try work.dump() == before, "nothing changed")
+        #expect(try await work.salvo("audit", "verify").status == 0)
     }
 }

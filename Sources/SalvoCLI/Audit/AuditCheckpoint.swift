@@ -24,7 +24,7 @@ struct AuditCheckpoint: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext(global)
-        _ = try output.target()
+        _ = try output.target(context)
         let (checkpoint, report) = try await context.withStore { store in
             try await AuditService(context: context.runner(store)).checkpoint()
         }

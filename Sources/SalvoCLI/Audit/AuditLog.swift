@@ -112,7 +112,12 @@ struct AuditLog: AsyncParsableCommand {
         case .create: return "created"
         case .delete: return "removed"
         case .use: return "default: \(event.before?["default"]?.stringValue ?? "none") -> \(event.name)"
-        case .rename: return "renamed from \(event.before?["name"]?.stringValue ?? "?")"
+        case .rename:
+            // A request's edit may rename it and change more: the rest follows the rename.
+            let rest = changes(from: event.before ?? [:], to: event.after ?? [:], path: "").filter {
+                !$0.hasPrefix("name: ")
+            }
+            return (["renamed from \(event.before?["name"]?.stringValue ?? "?")"] + rest).joined(separator: "; ")
         case .edit:
             return changes(from: event.before ?? [:], to: event.after ?? [:], path: "").joined(separator: "; ")
         }
@@ -136,7 +141,7 @@ struct AuditLog: AsyncParsableCommand {
     }
 
     private static func shown(_ value: JSONValue?) -> String {
-        guard let value else { return "(none)" }
+        guard let value, value != .null else { return "(none)" }
         let text = value.stringValue ?? value.compact
         return text.count > 40 ? String(text.prefix(39)) + "…" : text
     }

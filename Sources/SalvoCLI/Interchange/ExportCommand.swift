@@ -18,15 +18,15 @@ struct ExportOutputOptions: ParsableArguments {
     var out: String?
 
     /// Where it goes, checked to be writable (before anything is read).
-    func target() throws -> OutputPath {
+    func target(_ context: CommandContext) throws -> OutputPath {
         let path = OutputPath(path: out ?? "-")
-        try path.check(flag: "--out ")
+        try path.check(flag: "--out ", sparing: context.storeFiles)
         return path
     }
 
     /// Writes a whole document, saying on stderr what went to `--out`.
     func write(_ text: String, context: CommandContext, summary: String) throws {
-        let file = try target().open(standardOutput: context.console.outputFile)
+        let file = try target(context).open(standardOutput: context.console.outputFile)
         file.write(text)
         try file.close()
         if let out, out != "-" { context.console.note("exported \(summary) to \(out)") }

@@ -28,7 +28,7 @@ struct ExportHistory: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext(global)
         let filter = try filters.filter(limit: limit ?? Int.max)
-        let target = try output.target()
+        let target = try output.target(context)
         let summary = try await context.withStore { store in
             try await HistoryExport(context: context.runner(store)).write(
                 filter, format: format, includeSecrets: includeSecrets,

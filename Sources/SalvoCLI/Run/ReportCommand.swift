@@ -30,7 +30,7 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext(global)
         let target = ReportTarget(kind: format, output: OutputPath(path: out))
-        try target.output.check(flag: "--out ")
+        try target.output.check(flag: "--out ", sparing: context.storeFiles)
         try await context.withStore { store in
             _ = try await store.run(id: id)
             try await RunReportBuilder(context: context.runner(store)).write(target, run: id)

@@ -20,6 +20,9 @@ struct CommandContext {
 
     var storePath: String { (try? storeLocation.get()) ?? "" }
 
+    /// The files that hold the store, which no output may overwrite.
+    var storeFiles: [String] { (try? storeLocation.get()).map(StoreOpener.files(of:)) ?? [] }
+
     init(_ options: GlobalOptions, world: CommandEnvironment = .current) {
         console = world.console
         environment = world.environment
