@@ -61,4 +61,20 @@ What the profiles say (perf record on release builds, 2026-11-29), for the goals
   Cached ledger statements and hex/decimal formatting without `String(format:)`: 815 to 1420 launches/s.
 - Export: serializing JSON into UTF-8 bytes, copying runs of plain bytes at once, made `export history` 3.1 times
   faster with byte-identical output (31k to 133k entries/s).
+The redesign (one engine, pluggable store; 2026-12-01), before and after by instructions (`valgrind
+--tool=callgrind`, release builds with the static runtime, debug info stripped; the same sandbox; a store with 52
+requests; one run each, as callgrind repeats exactly):
+
+| command | before (9ebce70) | after | change |
+|---|---|---|---|
+| `salvo --version` | 22.0 M | 22.9 M | +3.9% |
+| `salvo request list` (52 requests) | 75.2 M | 75.4 M | +0.3% |
+| `salvo request list --json` | 53.3 M | 52.6 M | -1.4% |
+| `salvo send` (one launch, through the run engine) | 93.1 M | 95.8 M | +2.9% (it reads back the launch's time) |
+| `salvo run` of 1,000 launches, concurrency 32 | 2,663 M | 2,277 M | -14.5% (the ledger's hash over typed columns) |
+| `salvo history --limit 50 --request r` | 96.9 M | 97.3 M | +0.5% |
+| `salvo export history --format ndjson` (2,100 entries) | 355 M | 380 M | +7.1% (rows read by storage class) |
+| `salvo audit verify` (2,000 entries) | 743 M | 1,085 M | +46% (typed entries rebuilt per row, schema, collection) |
+
+`audit verify` of 11,000 launches (22,000 ledger entries), wall time on this machine: 1.22 s before, 1.13 s after.
 TAIL

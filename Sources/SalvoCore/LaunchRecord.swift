@@ -52,7 +52,8 @@ public struct LaunchAttempt: Equatable, Sendable {
     public init(
         runID: Int64, requestID: String, tryNumber: Int, requestName: String, method: String, environment: String,
         baseURL: String, url: String, identity: LaunchIdentity, dataRow: Int?, replayOf: Int64?,
-        headers: [PreparedLaunch.Header], body: String, tokenFingerprint: String, by: Operator
+        headers: [PreparedLaunch.Header], body: String, tokenFingerprint: String, by: Operator,
+        contentKey: String? = nil
     ) {
         self.runID = runID
         self.requestID = requestID
@@ -69,7 +70,8 @@ public struct LaunchAttempt: Equatable, Sendable {
         self.replayOf = replayOf
         self.headers = headers
         self.body = body
-        self.contentKey = Self.contentKey(method: method, body: body)
+        // A recorded attempt brings the key it was recorded with; a new one computes it.
+        self.contentKey = contentKey ?? Self.contentKey(method: method, body: body)
         self.tokenFingerprint = tokenFingerprint
         self.by = by
     }

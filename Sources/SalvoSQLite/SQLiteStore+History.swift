@@ -117,7 +117,8 @@ extension SQLiteStore {
             dataRow: try stored.optionalInt("data_row"), replayOf: try stored.optionalInteger("replay_of"),
             headers: try headers(try stored.optionalText("request_headers")), body: try stored.text("request_body"),
             tokenFingerprint: try stored.text("token_fingerprint"),
-            by: Operator(user: try stored.text("os_user"), host: try stored.text("host")))
+            by: Operator(user: try stored.text("os_user"), host: try stored.text("host")),
+            contentKey: try stored.optionalText("content_key"))
         attempt.iteration = try stored.optionalInt("iteration")
         attempt.ordinal = try stored.optionalInt("ordinal")
         attempt.environmentUID = try stored.optionalText("environment_uid")
