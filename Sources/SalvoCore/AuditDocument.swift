@@ -22,6 +22,21 @@ public enum AuditDocument {
         ])
     }
 
+    /// An environment as its audit events record it: its document and its identity (which the duplicate guard
+    /// and the history follow), so that an identity changed around salvo shows.
+    public static func recorded(_ environment: Environment, fingerprinter: TokenFingerprinter) -> JSONValue {
+        withIdentity(Self.environment(environment, fingerprinter: fingerprinter), environment.uid)
+    }
+
+    /// A request as its audit events record it: its document and its identity.
+    public static func recorded(_ request: LaunchRequest) -> JSONValue {
+        withIdentity(RequestDocument.json(request), request.uid)
+    }
+
+    private static func withIdentity(_ document: JSONValue, _ uid: String?) -> JSONValue {
+        uid.map { document.setting("uid", to: .string($0)) } ?? document
+    }
+
     /// An object of string variables with sorted keys.
     public static func variables(_ variables: [String: String]) -> JSONValue {
         .object(variables.sorted { $0.key < $1.key }.map { .init($0.key, .string($0.value)) })

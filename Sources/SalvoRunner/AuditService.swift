@@ -47,10 +47,10 @@ public struct AuditService: Sendable {
         let store = context.store
         var environments: [String: JSONValue] = [:]
         for environment in try await store.environments() {
-            environments[environment.name] = AuditDocument.environment(environment, fingerprinter: store.fingerprinter)
+            environments[environment.name] = AuditDocument.recorded(environment, fingerprinter: store.fingerprinter)
         }
         var requests: [String: JSONValue] = [:]
-        for request in try await store.requests() { requests[request.name] = RequestDocument.json(request) }
+        for request in try await store.requests() { requests[request.name] = AuditDocument.recorded(request) }
         let current = CollectionAudit.Current(
             environments: environments, requests: requests,
             defaultEnvironment: try await store.defaultEnvironmentName())

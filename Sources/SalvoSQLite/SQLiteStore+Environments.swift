@@ -33,6 +33,8 @@ extension SQLiteStore {
     /// Inserts `environment` (validated) with its audit event; the first one becomes the default.
     @discardableResult
     func insertEnvironment(_ db: Database, _ environment: Environment) throws -> Bool {
+        var environment = environment
+        environment.uid = Self.newUID()
         guard try Self.environmentID(db, named: environment.name) == nil else {
             throw StoreError.alreadyExists(kind: "environment", name: environment.name)
         }
@@ -46,7 +48,7 @@ extension SQLiteStore {
             arguments: [
                 environment.name, environment.baseURL, token, tokenVariable, environment.auth.rawValue,
                 AuditDocument.variables(environment.variables).compact, environment.guardSeconds,
-                environment.insecure, environment.trailingSlash, now, now, Self.newUID(),
+                environment.insecure, environment.trailingSlash, now, now, environment.uid,
                 environment.guardRule.rawValue,
             ])
         try appendAudit(db, .create, .environment, name: environment.name, before: nil, after: document(environment))
@@ -131,8 +133,8 @@ extension SQLiteStore {
                         sql: "UPDATE requests SET environment_id = NULL, updated_at = ? WHERE name = ?",
                         arguments: [now, request])
                     try appendAudit(
-                        db, .edit, .request, name: request, before: RequestDocument.json(before),
-                        after: RequestDocument.json(after))
+                        db, .edit, .request, name: request, before: AuditDocument.recorded(before),
+                        after: AuditDocument.recorded(after))
                 }
             }
             try db.execute(sql: "DELETE FROM environments WHERE name = ?", arguments: [name])
@@ -170,7 +172,7 @@ extension SQLiteStore {
     }
 
     private func document(_ environment: Environment) -> JSONValue {
-        AuditDocument.environment(environment, fingerprinter: fingerprinter)
+        AuditDocument.recorded(environment, fingerprinter: fingerprinter)
     }
 
     static func environmentID(_ db: Database, named name: String) throws -> Int64? {

@@ -53,8 +53,11 @@ extension SQLiteStore {
         guard try Self.requestID(db, named: request.name) == nil else {
             throw StoreError.alreadyExists(kind: "request", name: request.name)
         }
+        // A new request (a copy too) gets an identity of its own.
+        var request = request
+        request.uid = Self.newUID()
         try insert(db, request)
-        try appendAudit(db, .create, .request, name: request.name, before: nil, after: RequestDocument.json(request))
+        try appendAudit(db, .create, .request, name: request.name, before: nil, after: AuditDocument.recorded(request))
     }
 
     /// Applies `change` to the request called `name` and saves it; a changed name renames it. Returns the
@@ -96,7 +99,7 @@ extension SQLiteStore {
         try saveTags(db, after.tags, requestID: id)
         try appendAudit(
             db, after.name == name ? .edit : .rename, .request, name: after.name,
-            before: RequestDocument.json(before), after: RequestDocument.json(after))
+            before: AuditDocument.recorded(before), after: AuditDocument.recorded(after))
         return after
     }
 
@@ -122,7 +125,7 @@ extension SQLiteStore {
         try write { db in
             let request = try Self.fetchRequest(db, named: name)
             try db.execute(sql: "DELETE FROM requests WHERE name = ?", arguments: [name])
-            try appendAudit(db, .delete, .request, name: name, before: RequestDocument.json(request), after: nil)
+            try appendAudit(db, .delete, .request, name: name, before: AuditDocument.recorded(request), after: nil)
         }
     }
 
@@ -134,7 +137,7 @@ extension SQLiteStore {
                 """,
             arguments: [
                 request.name, request.kind.rawValue, request.method, request.folder, request.body.compact,
-                try environmentID(db, for: request), now, now, Self.newUID(),
+                try environmentID(db, for: request), now, now, request.uid,
             ])
         try saveTags(db, request.tags, requestID: db.lastInsertedRowID)
     }

@@ -149,6 +149,15 @@ struct AuditTests {
                 "UPDATE defaults SET environment_id = NULL",
                 "the default environment is none; the audit trail says 'bee'"
             ),
+            // An identity changed: the guard and the history follow identities, so this would hide launches.
+            (
+                "UPDATE environments SET uid = '00000000000000000000000000000000' WHERE name = 'bee'",
+                "environment 'bee' differs from its latest audit event (uid)"
+            ),
+            (
+                "UPDATE requests SET uid = '00000000000000000000000000000000' WHERE name = 'r'",
+                "request 'r' differs from its latest audit event (uid)"
+            ),
         ] {
             let copy = try Workspace()
             try FileManager.default.createDirectory(atPath: copy.folder + "/store", withIntermediateDirectories: true)
