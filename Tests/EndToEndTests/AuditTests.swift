@@ -22,9 +22,7 @@ struct AuditTests {
         let work = try await store(sandbox)
         #expect(try await work.salvo("store", "check").status == 0)
         for trigger in ["ledger_no_update", "ledger_no_delete", "audit_events_no_update"] {
-            let copy = try Workspace()
-            try FileManager.default.createDirectory(atPath: copy.folder + "/store", withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: work.store, toPath: copy.store)
+            let copy = try work.copy()
             #expect(try copy.sqlite("DROP TRIGGER \(trigger)").status == 0)
             let verify = try await copy.salvo("audit", "verify")
             #expect(verify.status == 1, "\(verify)")
@@ -32,9 +30,7 @@ struct AuditTests {
             let check = try await copy.salvo("store", "check")
             #expect(check.status == 4 && check.stdout.contains("schema: trigger \(trigger) is missing"), "\(check)")
         }
-        let added = try Workspace()
-        try FileManager.default.createDirectory(atPath: added.folder + "/store", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: work.store, toPath: added.store)
+        let added = try work.copy()
         #expect(try added.sqlite("CREATE TABLE shadow (x)").status == 0)
         let verify = try await added.salvo("audit", "verify")
         #expect(verify.status == 1 && verify.stdout.contains("schema: table shadow was added"), "\(verify)")
@@ -57,9 +53,7 @@ struct AuditTests {
         let extended = try await work.salvo("audit", "verify", "--witness", file)
         #expect(extended.status == 0, "\(extended)")
         // The newest entries cut: the chain alone still verifies; the checkpoint does not.
-        let cut = try Workspace()
-        try FileManager.default.createDirectory(atPath: cut.folder + "/store", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: work.store, toPath: cut.store)
+        let cut = try work.copy()
         #expect(try cut.sqlite("DROP TRIGGER ledger_no_delete; DELETE FROM ledger WHERE seq > 2").status == 0)
         let alone = try await cut.salvo("audit", "verify", "--json")
         let problems = (try alone.stdout.json() as? [String: Any])?["problems"] as? [String] ?? []
@@ -159,9 +153,7 @@ struct AuditTests {
                 "request 'r' differs from its latest audit event (uid)"
             ),
         ] {
-            let copy = try Workspace()
-            try FileManager.default.createDirectory(atPath: copy.folder + "/store", withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: work.store, toPath: copy.store)
+            let copy = try work.copy()
             let edit = try copy.sqlite(sql)
             #expect(edit.status == 0, "\(sql): \(edit.stderr)")
             let verify = try await copy.salvo("audit", "verify")

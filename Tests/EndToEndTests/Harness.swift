@@ -29,6 +29,16 @@ final class Workspace: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
+    /// A new workspace holding a copy of this one's store (to tamper with, leaving this one as it was).
+    func copy() throws -> Workspace {
+        let copy = try Workspace()
+        try FileManager.default.createDirectory(atPath: copy.folder + "/store", withIntermediateDirectories: true)
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: store + suffix) {
+            try FileManager.default.copyItem(atPath: store + suffix, toPath: copy.store + suffix)
+        }
+        return copy
+    }
+
     /// The built `salvo` binary: `$SALVO_BINARY`, else `.build/debug/salvo` in this package.
     static let binary: String = {
         if let path = ProcessInfo.processInfo.environment["SALVO_BINARY"], !path.isEmpty { return path }
