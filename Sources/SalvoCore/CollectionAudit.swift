@@ -2,6 +2,22 @@
 /// latest audit event recorded, and nothing may exist, or be gone, without an event. What an edit made with
 /// sqlite3 (a base URL pointed elsewhere, a body changed) looks like to `audit verify`.
 public enum CollectionAudit {
+    /// The environments and requests launches were made to (the ledger's names) that no audit event ever named:
+    /// the trail lost the events that made them (it was emptied, say, with the collection).
+    public static func unknownToTrail(
+        ledger: (environments: Set<String>, requests: Set<String>), events: [AuditEvent]
+    ) -> [String] {
+        var known: [AuditEvent.Entity: Set<String>] = [:]
+        for event in events {
+            known[event.entity, default: []].insert(event.name)
+            if let old = event.before?["name"]?.stringValue { known[event.entity, default: []].insert(old) }
+        }
+        let environments = ledger.environments.subtracting(known[.environment] ?? []).sorted()
+        let requests = ledger.requests.subtracting(known[.request] ?? []).sorted()
+        return environments.map { "collection: the ledger launched to environment '\($0)', which no audit event names" }
+            + requests.map { "collection: the ledger launched request '\($0)', which no audit event names" }
+    }
+
     /// The collection as the store holds it now, in the audit trail's document forms.
     public struct Current: Sendable {
         public var environments: [String: JSONValue]

@@ -54,7 +54,9 @@ public struct AuditService: Sendable {
         let current = CollectionAudit.Current(
             environments: environments, requests: requests,
             defaultEnvironment: try await store.defaultEnvironmentName())
-        return CollectionAudit.differences(current, events: try await store.auditEvents(since: nil, user: nil))
+        let events = try await store.auditEvents(since: nil, user: nil)
+        return CollectionAudit.differences(current, events: events)
+            + CollectionAudit.unknownToTrail(ledger: try await store.namesInLedger(), events: events)
     }
 
     private func problems(

@@ -152,6 +152,19 @@ extension SQLiteStore {
         }
     }
 
+    public func namesInLedger() throws -> (environments: Set<String>, requests: Set<String>) {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT DISTINCT environment, request_name FROM ledger WHERE kind = 'attempt'")
+            var names: (environments: Set<String>, requests: Set<String>) = ([], [])
+            for row in rows {
+                if let environment = row["environment"] as String? { names.environments.insert(environment) }
+                if let request = row["request_name"] as String? { names.requests.insert(request) }
+            }
+            return names
+        }
+    }
+
     /// The columns of an attempt's outcome `o`, prefixed `o_`, for `recordedOutcome(from:)`.
     static let outcomeColumns = """
         o.seq AS o_seq, o.at AS o_at, o.result AS o_result, o.http_status AS o_http_status,

@@ -92,6 +92,8 @@ public protocol LedgerStore: LaunchLedger {
     func forEachAttempt(_ filter: HistoryFilter, _ body: (RecordedAttempt) throws -> Void) async throws
     /// Every launch of run `run` in position order: its latest attempt and that attempt's outcome, streamed.
     func forEachLaunch(ofRun run: Int64, _ body: (ReportedLaunch) throws -> Void) async throws
+    /// The environments and requests the ledger's attempts name (as they were named then).
+    func namesInLedger() async throws -> (environments: Set<String>, requests: Set<String>)
 }
 
 /// Runs: their lifecycle, the lock that keeps one process on a run, and where each launch stands.

@@ -184,4 +184,22 @@ struct AuditTests {
         #expect(try work.dump() == before, "nothing changed")
         #expect(try await work.salvo("audit", "verify").status == 0)
     }
+
+    @Test("an audit trail emptied with the collection is caught: the ledger names what no event made")
+    func wipedTrail() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await store(sandbox)
+        let wiped = try work.copy()
+        let wipe = try wiped.sqlite(
+            "DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events; DELETE FROM request_tags; "
+                + "DELETE FROM requests; DELETE FROM defaults; DELETE FROM environments;")
+        #expect(wipe.status == 0, "\(wipe.stderr)")
+        let verify = try await wiped.salvo("audit", "verify")
+        #expect(verify.status == 1, "\(verify)")
+        #expect(
+            verify.stdout.contains("collection: the ledger launched to environment 'sb', which no audit event names"),
+            "\(verify)")
+        #expect(verify.stdout.contains("collection: the ledger launched request 'promo'"), "\(verify)")
+    }
 }

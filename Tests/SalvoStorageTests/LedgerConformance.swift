@@ -78,6 +78,8 @@ struct LedgerConformance {
             var positions: [Int?] = []
             try await store.forEachLaunch(ofRun: launches.run) { positions.append($0.latest.attempt.ordinal) }
             #expect(positions == [1, 2])
+            let names = try await store.namesInLedger()
+            #expect(names.environments == ["prod"] && names.requests == ["welcome"])
             let report = try await store.verify()
             #expect(report.problems.isEmpty)
             #expect(report.ledgerEntries == 4)
