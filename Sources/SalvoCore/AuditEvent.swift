@@ -1,13 +1,16 @@
 import Foundation
 
-/// One change to an environment or request, as the audit trail keeps it.
+/// One change to an environment or request, or one step of a run, as the audit trail keeps it.
 public struct AuditEvent: Equatable, Sendable {
     public enum Action: String, CaseIterable, Sendable {
         case create, edit, rename, delete, use
+        /// A run's steps: started, finished (or interrupted), reopened by a resume, and entered into the trail by
+        /// the upgrade that put runs in it (a run older than the upgrade).
+        case start, finish, reopen, adopt
     }
 
     public enum Entity: String, CaseIterable, Sendable {
-        case environment, request
+        case environment, request, run
     }
 
     public var id: Int64
@@ -15,7 +18,7 @@ public struct AuditEvent: Equatable, Sendable {
     public var by: Operator
     public var action: Action
     public var entity: Entity
-    /// The name the entity had when the event happened (the new name for a rename).
+    /// The name the entity had when the event happened (the new name for a rename); a run's is `#ID`.
     public var name: String
     public var before: JSONValue?
     public var after: JSONValue?

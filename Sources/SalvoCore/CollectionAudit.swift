@@ -91,6 +91,8 @@ public enum CollectionAudit {
                 state.requests[event.name] = nil
             case (.request, _):
                 state.requests[event.name] = event.after
+            case (.run, _):
+                break  // runs are checked by `RunFacts.differences`
             }
         }
         return state

@@ -8,7 +8,7 @@ public enum CurlCommand {
         let body = launch.body.compact
         let escapedToken = token.map(JSONValue.escaped)
         var parts = ["curl -sS -X POST \(quote(launch.url, mask: mask, token: token))"]
-        for header in launch.headers where keepRequestID || header.name != "Request-ID" {
+        for header in launch.headers where (keepRequestID || header.name != "Request-ID") && !header.isFraming {
             parts.append("-H \(quote("\(header.name): \(header.value)", mask: mask, token: token))")
         }
         parts.append("--data-binary \(quote(body, mask: mask, token: escapedToken))")

@@ -76,6 +76,13 @@ public struct PreparedLaunch: Equatable, Sendable {
             self.name = name
             self.value = value
         }
+
+        /// `Host` or `Content-Length`: they follow from the URL and the body, so a tool that sends the body
+        /// again (curl) sets its own.
+        public var isFraming: Bool {
+            let lowered = name.lowercased()
+            return lowered == "host" || lowered == "content-length"
+        }
     }
 
     public var url: String

@@ -24,21 +24,41 @@ public struct LaunchPlan: Sendable {
         }
         // Built twice, with the mask and with the token, so the record differs from the wire only where the
         // token was placed; `masking` then catches any other occurrence (a token pasted into a variable).
-        let launch = build(token)
+        var launch = build(token)
         let recorded = build(mask)
+        let bodyText = launch.body.compact
+        launch.headers = framed(launch.headers, url: launch.url, bodyText: bodyText)
         var plan = LaunchPlan(
-            launch: launch, bodyText: launch.body.compact,
+            launch: launch, bodyText: bodyText,
             attempt: LaunchAttempt(
                 runID: runID, requestID: requestID, tryNumber: 1, requestName: request.name, method: request.method,
                 environment: environment.name, baseURL: environment.baseURL, url: launch.url,
                 identity: LaunchIdentity(body: body, kind: request.kind), dataRow: dataRow, replayOf: replayOf,
                 headers: [], body: "", tokenFingerprint: fingerprint, by: by),
             token: token, mask: mask)
-        plan.attempt.headers = recorded.headers.map { .init(name: $0.name, value: plan.masking($0.value)) }
+        plan.attempt.headers = framed(recorded.headers, url: launch.url, bodyText: bodyText).map {
+            .init(name: $0.name, value: plan.masking($0.value))
+        }
         plan.attempt.body = plan.masking(recorded.body.compact)
         plan.attempt.environmentUID = environment.uid
         plan.attempt.requestUID = request.uid
         return plan
+    }
+
+    /// `headers` with the framing headers the HTTP client would otherwise add on its own, decided here so the
+    /// ledger records every header that leaves, as it leaves: `Host` (the URL's authority) and, last,
+    /// `Content-Length` (of the body as sent, token included). Any earlier framing headers are replaced.
+    static func framed(_ headers: [PreparedLaunch.Header], url: String, bodyText: String) -> [PreparedLaunch.Header] {
+        headers.filter { !$0.isFraming } + [
+            .init(name: "Host", value: authority(of: url)),
+            .init(name: "Content-Length", value: String(bodyText.utf8.count)),
+        ]
+    }
+
+    /// The authority of an absolute URL: what lies between `scheme://` and the path.
+    static func authority(of url: String) -> String {
+        let rest = url.firstRange(of: "://").map { url[$0.upperBound...] } ?? url[...]
+        return String(rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" })
     }
 
     /// Tokens shorter than this are not searched for in free text: a short token would match ordinary text
@@ -134,9 +154,10 @@ extension LaunchPlan {
         attempt.url = url
         attempt.tokenFingerprint = fingerprint
         attempt.body = recorded.body.replacing(recordedMask, with: mask)
-        attempt.headers = headers(mask)
+        attempt.headers = framed(headers(mask), url: url, bodyText: bodyText)
         let launch = PreparedLaunch(
-            url: url, headers: headers(token), body: (try? JSONParser.parse(bodyText)) ?? .null)
+            url: url, headers: framed(headers(token), url: url, bodyText: bodyText),
+            body: (try? JSONParser.parse(bodyText)) ?? .null)
         return LaunchPlan(launch: launch, bodyText: bodyText, attempt: attempt, token: token, mask: mask)
     }
 }

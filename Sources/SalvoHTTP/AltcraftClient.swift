@@ -24,7 +24,9 @@ public final class AltcraftClient: Sendable {
         if let proxy = ProxySettings.proxy(for: baseURL, environment: environment) {
             configuration.proxy = .server(host: proxy.host, port: proxy.port)
         }
-        configuration.decompression = .enabled(limit: .ratio(20))
+        // No decompression: it would add an Accept-Encoding header salvo did not decide (the ledger records every
+        // header that leaves), and the platform's answers are small.
+        configuration.decompression = .disabled
         // A refused connection fails the launch at once (not sent: salvo's own --retries apply), instead of being
         // retried until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false

@@ -42,7 +42,8 @@ public struct AuditService: Sendable {
         return report
     }
 
-    /// How the collection differs from the state its audit trail records (edits made around salvo).
+    /// How the collection and the runs differ from the state their audit trail records (edits made around
+    /// salvo).
     private func collectionDifferences() async throws -> [String] {
         let store = context.store
         var environments: [String: JSONValue] = [:]
@@ -57,6 +58,7 @@ public struct AuditService: Sendable {
         let events = try await store.auditEvents(since: nil, user: nil)
         return CollectionAudit.differences(current, events: events)
             + CollectionAudit.unknownToTrail(ledger: try await store.namesInLedger(), events: events)
+            + RunFacts.differences(try await store.runFacts(), events: events)
     }
 
     private func problems(

@@ -27,10 +27,17 @@ extension SQLiteStore {
         _ db: Database, _ action: AuditEvent.Action, _ entity: AuditEvent.Entity, name: String,
         before: JSONValue?, after: JSONValue?
     ) throws {
+        try Self.appendAudit(db, at: now, by: author, action, entity, name: name, before: before, after: after)
+    }
+
+    /// Appends an event made by `author` at `at`, inside the caller's write transaction.
+    static func appendAudit(
+        _ db: Database, at: String, by author: Operator, _ action: AuditEvent.Action, _ entity: AuditEvent.Entity,
+        name: String, before: JSONValue?, after: JSONValue?
+    ) throws {
         let previous =
             try String.fetchOne(db, sql: "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
             ?? AuditEvent.genesisHash
-        let at = now
         let hash = AuditEvent.chainHash(
             previous: previous, at: at, by: author, action: action, entity: entity, name: name, before: before,
             after: after)

@@ -74,7 +74,7 @@ extension SQLiteStore {
         }
     }
 
-    /// Starts a run (a `send` is a run of one launch) and returns its id.
+    /// Starts a run (a `send` is a run of one launch), enters it into the audit trail, and returns its id.
     public func startRun(_ run: RunStart) throws -> Int64 {
         try write { db in
             try db.execute(
@@ -88,15 +88,18 @@ extension SQLiteStore {
                     run.dataFile,
                     run.dataSHA256, author.user, author.host,
                 ])
-            return db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            try appendRunEvent(db, .start, run: id)
+            return id
         }
     }
 
-    /// Marks a run finished or interrupted.
+    /// Marks a run finished or interrupted, in the audit trail too.
     public func finishRun(_ id: Int64, state: RunState) throws {
         try write { db in
             try db.execute(
                 sql: "UPDATE runs SET state = ?, finished_at = ? WHERE id = ?", arguments: [state.rawValue, now, id])
+            try appendRunEvent(db, .finish, run: id)
         }
     }
 

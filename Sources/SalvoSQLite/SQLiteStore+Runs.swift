@@ -13,27 +13,6 @@ extension SQLiteStore {
         }
     }
 
-    /// Runs (sends, runs, replays) started at or after `since` by OS user `user`, oldest first: who launched
-    /// what, for `audit log`.
-    public func runs(since: String?, user: String?) throws -> [RunInfo] {
-        try read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let since {
-                conditions.append("started_at >= ?")
-                arguments += [since]
-            }
-            if let user {
-                conditions.append("os_user = ?")
-                arguments += [user]
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try Row.fetchAll(db, sql: "SELECT * FROM runs \(filter) ORDER BY id", arguments: arguments).map {
-                try runInfo(db, $0)
-            }
-        }
-    }
-
     /// The run with this id.
     public func run(id: Int64) throws -> RunInfo {
         try read { db in
@@ -44,11 +23,38 @@ extension SQLiteStore {
         }
     }
 
-    /// Marks a run running again, for a resume.
+    /// Marks a run running again, for a resume, in the audit trail too.
     public func reopenRun(_ id: Int64) throws {
         try write { db in
             try db.execute(sql: "UPDATE runs SET state = 'running', finished_at = NULL WHERE id = ?", arguments: [id])
+            try appendRunEvent(db, .reopen, run: id)
         }
+    }
+
+    /// Every run's facts as stored, oldest first, for `audit verify` to compare with the trail.
+    public func runFacts() throws -> [RunFacts] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map(Self.runFacts(from:)) }
+    }
+
+    /// Appends run `id`'s facts, as they are now, to the audit trail, inside the caller's write transaction.
+    func appendRunEvent(_ db: Database, _ action: AuditEvent.Action, run id: Int64) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
+            throw StoreError.notFound(kind: "run", name: "\(id)")
+        }
+        let facts = try Self.runFacts(from: row)
+        try appendAudit(db, action, .run, name: facts.name, before: nil, after: facts.document)
+    }
+
+    /// A runs row's facts, as the audit trail records them.
+    static func runFacts(from row: Row) throws -> RunFacts {
+        let stored = StoredRow(row: row)
+        return RunFacts(
+            id: try stored.integer("id"), kind: try stored.text("kind"), startedAt: try stored.text("started_at"),
+            finishedAt: try stored.optionalText("finished_at"), state: try stored.text("state"),
+            environment: try stored.text("environment"), selection: try JSONParser.parse(try stored.text("selection")),
+            settings: try JSONParser.parse(try stored.text("settings")), dataFile: try stored.optionalText("data_file"),
+            dataSHA256: try stored.optionalText("data_sha256"),
+            by: Operator(user: try stored.text("os_user"), host: try stored.text("host")))
     }
 
     /// Closes the attempts of run `run` that a killed process left without an outcome: each gets an `unknown`

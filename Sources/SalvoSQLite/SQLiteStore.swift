@@ -70,7 +70,7 @@ public final class SQLiteStore: Storage {
             configuration.busyMode = .timeout(busyTimeout)
             configuration.foreignKeysEnabled = true
             let pool = try DatabasePool(path: path, configuration: configuration)
-            let migrator = Migrations.migrator
+            let migrator = Migrations.migrator(upgradedBy: author, at: Timestamp.string(from: clock()))
             let state = try pool.read { db in
                 (superseded: try migrator.hasBeenSuperseded(db), complete: try migrator.hasCompletedMigrations(db))
             }

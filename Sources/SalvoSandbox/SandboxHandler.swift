@@ -49,7 +49,7 @@ struct SandboxHandler: Sendable {
         // Whatever token came, accepted or not, is masked in the log: a real one sent here by mistake stays secret.
         let presented = Self.presentedTokens(body: text, authorization: request.headers[.authorization])
         var record = SandboxRecord(
-            seq: 0, at: Timestamp.string(from: Date()), path: path,
+            seq: 0, at: Timestamp.string(from: Date()), path: path, host: request.head.authority,
             headers: request.headers.map { .init(name: $0.name.rawName, value: mask($0.value, also: presented)) },
             body: mask(text, also: presented),
             requestID: request.headers[Self.requestID], delivered: false, duplicate: false, misbehaviour: nil,

@@ -5,7 +5,9 @@ public struct SandboxRecord: Sendable {
     public var seq: Int
     public var at: String
     public var path: String
-    /// Headers as received, tokens masked as `<token>`.
+    /// The Host header as received (HTTP/1.1's `Host`, kept apart from the other headers by the server).
+    public var host: String?
+    /// Headers as received but Host, tokens masked as `<token>`.
     public var headers: [PreparedLaunch.Header]
     /// The body as received, tokens masked as `<token>`.
     public var body: String
@@ -23,7 +25,7 @@ public struct SandboxRecord: Sendable {
 
     var json: JSONValue {
         [
-            "seq": .integer(seq), "at": .string(at), "path": .string(path),
+            "seq": .integer(seq), "at": .string(at), "path": .string(path), "host": host.map { .string($0) } ?? .null,
             "headers": .object(headers.map { .init($0.name, .string($0.value)) }), "body": .string(body),
             "request_id": requestID.map { .string($0) } ?? .null, "delivered": .bool(delivered),
             "duplicate": .bool(duplicate), "misbehaviour": misbehaviour.map { .string($0) } ?? .null,

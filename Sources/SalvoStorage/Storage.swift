@@ -98,21 +98,23 @@ public protocol LedgerStore: LaunchLedger {
 
 /// Runs: their lifecycle, the lock that keeps one process on a run, and where each launch stands.
 public protocol RunStore: Sendable {
-    /// Starts a run (a send is a run of one launch) and returns its id.
+    /// Starts a run (a send is a run of one launch) and returns its id; its facts enter the audit trail
+    /// (`start`) in the same transaction.
     func startRun(_ run: RunStart) async throws -> Int64
-    /// Marks a run finished or interrupted.
+    /// Marks a run finished or interrupted (and appends its `finish` event).
     func finishRun(_ id: Int64, state: RunState) async throws
-    /// Marks a run running again, for a resume.
+    /// Marks a run running again, for a resume (and appends its `reopen` event).
     func reopenRun(_ id: Int64) async throws
     /// Locks run `id` for this process, or throws `StoreError.runInUse` when another holds it. The lock ends
     /// with the process however it ends.
     func lockRun(_ id: Int64) async throws -> any RunLock
     /// The latest runs first.
     func runs(limit: Int) async throws -> [RunInfo]
-    /// Runs started at or after `since` by OS user `user`, oldest first.
-    func runs(since: String?, user: String?) async throws -> [RunInfo]
     /// The run with this id, or `StoreError.notFound`.
     func run(id: Int64) async throws -> RunInfo
+    /// Every run's facts as stored (the state as written, not as shown), oldest first: what `audit verify`
+    /// compares with the runs' audit events.
+    func runFacts() async throws -> [RunFacts]
     /// Gives each attempt of run `run` that a stopped process left without an outcome an `unknown` one; returns
     /// how many there were.
     @discardableResult func settleInterruptedAttempts(run: Int64) async throws -> Int

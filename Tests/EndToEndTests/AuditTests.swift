@@ -47,7 +47,7 @@ struct AuditTests {
         let document = try #require(try String(contentsOfFile: file, encoding: .utf8).json() as? [String: Any])
         #expect(document["salvo_checkpoint"] as? Int == 1)
         #expect((document["ledger"] as? [String: Any])?["entries"] as? Int == 4)
-        #expect((document["audit"] as? [String: Any])?["events"] as? Int == 3)
+        #expect((document["audit"] as? [String: Any])?["events"] as? Int == 7, "3 changes, 2 sends of 2 steps")
         // More launches extend the chains: the checkpoint still holds.
         #expect(try await work.salvo("send", "promo", "--var", "email=c@x.io").status == 0)
         let extended = try await work.salvo("audit", "verify", "--witness", file)
@@ -201,5 +201,90 @@ struct AuditTests {
             verify.stdout.contains("collection: the ledger launched to environment 'sb', which no audit event names"),
             "\(verify)")
         #expect(verify.stdout.contains("collection: the ledger launched request 'promo'"), "\(verify)")
+    }
+
+    @Test("a run's facts edited, added or removed with sqlite3 fail audit verify, naming the run and field")
+    func runsInTheTrail() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await store(sandbox)
+        #expect(try await work.salvo("audit", "verify").status == 0)
+        for (sql, message) in [
+            (
+                "UPDATE runs SET os_user = 'mallory', started_at = '2020-01-01T00:00:00.000Z', "
+                    + "data_file = '/etc/passwd' WHERE id = 1",
+                "run #1 differs from its latest audit event (started_at: "
+            ),
+            (
+                "UPDATE runs SET environment = 'elsewhere' WHERE id = 2",
+                "run #2 differs from its latest audit event (environment: sb -> elsewhere)"
+            ),
+            ("UPDATE runs SET settings = '{\"retries\":9}' WHERE id = 2", "run #2 differs"),
+            (
+                "INSERT INTO runs (kind, started_at, environment, selection, settings, os_user, host) "
+                    + "VALUES ('run', '2026-01-01T00:00:00.000Z', 'sb', '{}', '{}', 'mallory', 'h')",
+                "run #3 exists but no audit event records it"
+            ),
+            ("DELETE FROM ledger WHERE run_id = 2; DELETE FROM runs WHERE id = 2", "run #2 was removed"),
+        ] {
+            let copy = try work.copy()
+            let edit = try copy.sqlite(sql.hasPrefix("DELETE") ? "DROP TRIGGER ledger_no_delete; " + sql : sql)
+            #expect(edit.status == 0, "\(sql): \(edit.stderr)")
+            let verify = try await copy.salvo("audit", "verify")
+            #expect(verify.status == 1, "\(sql): \(verify)")
+            #expect(verify.stdout.contains("FAILED: \(message)"), "\(sql): \(verify)")
+        }
+        // The log shows runs as the trail recorded them: a forged user does not appear.
+        let forged = try work.copy()
+        #expect(try forged.sqlite("UPDATE runs SET os_user = 'mallory'").status == 0)
+        let log = try await forged.salvo("audit", "log", "--user", "mallory")
+        #expect(log.status == 0 && log.stdout.isEmpty && log.stderr.contains("no changes or launches"), "\(log)")
+    }
+
+    @Test("runs older than the run trail enter it at the upgrade, saying so, and verify clean")
+    func runsAdoptedAtUpgrade() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await store(sandbox)
+        // The store as the previous schema left it: no run events (they are the trail's newest four), and the
+        // migration that adds them not applied.
+        let old = try work.copy()
+        let downgrade = try old.sqlite(
+            "DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE entity = 'run'; "
+                + "DELETE FROM grdb_migrations WHERE identifier = '0004_run_trail';")
+        #expect(downgrade.status == 0, "\(downgrade.stderr)")
+        let verify = try await old.salvo("audit", "verify")
+        #expect(verify.status == 0, "\(verify)")
+        #expect(verify.stdout.hasPrefix("ok: 4 ledger entries and 5 audit events verified"), "\(verify)")
+        let log = try await old.salvo("audit", "log")
+        #expect(log.stdout.components(separatedBy: "[entered the trail at an upgrade]").count == 3, "\(log)")
+        // From then on runs are chained as they happen.
+        #expect(try await old.salvo("send", "promo", "--var", "email=c@x.io").status == 0)
+        #expect(try await old.salvo("audit", "verify").stdout.contains("and 7 audit events verified"))
+    }
+
+    @Test("the ledger records every header that left, as it left: the sandbox received exactly those")
+    func headersAsSent() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await store(sandbox)
+        // A resend (a retried 5xx) and a replay are framed anew for their own bytes and URL.
+        #expect(try await work.salvo("replay", "1", "--force").status == 0)
+        let records = await sandbox.records()
+        #expect(records.count == 3)
+        let launches = try await work.history()
+        #expect(launches.count == 3)
+        for launch in launches {
+            let shown = try await work.salvo("history", "show", "\(launch["id"] ?? 0)", "--json")
+            let detail = try #require(shown.stdout.json() as? [String: Any], "\(shown)")
+            let attempt = try #require((detail["attempts"] as? [[String: Any]])?.first, "\(shown)")
+            let record = try #require(records.first { $0.requestID == detail["request_id"] as? String })
+            let recorded = try #require(attempt["headers"] as? [[String]]).map { (name: $0[0], value: $0[1]) }
+            #expect(
+                recorded.filter { $0.name != "Host" }.map { "\($0.name): \($0.value)" }
+                    == record.headers.map { "\($0.name): \($0.value)" })
+            #expect(recorded.first { $0.name == "Host" }?.value == record.host && record.host != nil)
+            #expect(recorded.last?.name == "Content-Length")
+        }
     }
 }

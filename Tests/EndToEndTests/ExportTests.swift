@@ -41,6 +41,9 @@ struct ExportTests {
             }
             let request = try #require(entry["request"] as? [String: Any])
             #expect(request["method"] as? String == "POST" && (request["headers"] as? [Any]) != nil)
+            let response = try #require(entry["response"] as? [String: Any])
+            let statusText = [200: "OK", 400: "Bad Request"][response["status"] as? Int ?? 0]
+            #expect(response["statusText"] as? String == statusText, "HAR's statusText from the status")
             #expect(((request["postData"] as? [String: Any])?["text"] as? String)?.contains("<token fp:") == true)
         }
         #expect((entries[1]["response"] as? [String: Any])?["status"] as? Int == 400)

@@ -33,8 +33,16 @@ struct RunConformance {
             info = try await store.run(id: id)
             #expect(info.state == .finished && info.finishedAt != nil)
             #expect(try await store.runs(limit: 5).map(\.id) == [id])
-            #expect(try await store.runs(since: "2027-01-15T08:00:00.000Z", user: "tester").map(\.id) == [id])
-            #expect(try await store.runs(since: nil, user: "someone-else").isEmpty)
+            // Each step entered the run's facts, as they were after it, into the audit trail.
+            let events = try await store.auditEvents(since: nil, user: nil).filter { $0.entity == .run }
+            #expect(
+                events.map(\.action) == [.start, .finish, .reopen, .finish] && events.allSatisfy { $0.name == "#\(id)" }
+            )
+            #expect(events.first?.after?["data_sha256"] == "ab" && events.last?.after?["state"] == "finished")
+            let facts = try await store.runFacts()
+            #expect(facts.map(\.id) == [id] && facts.first?.document == events.last?.after)
+            #expect(RunFacts.differences(facts, events: events).isEmpty)
+            #expect(try await store.verify().problems.isEmpty)
             await #expect(throws: StoreError.notFound(kind: "run", name: "99")) { try await store.run(id: 99) }
         }
     }

@@ -38,14 +38,20 @@ struct AuditLog: AsyncParsableCommand {
         }
         let from = try time(since)
         let to = try time(until)
+        // Runs are shown from their `start` events (older runs: `adopt`), with their counts and state now.
         let (events, runs) = try await context.withStore { store in
-            (try await store.auditEvents(since: from, user: user), try await store.runs(since: from, user: user))
+            let events = try await store.auditEvents(since: from, user: user)
+            var runs: [String: RunInfo] = [:]
+            for event in events where event.entity == .run && (event.action == .start || event.action == .adopt) {
+                runs[event.name] = try? await store.run(id: Int64(event.name.dropFirst()) ?? 0)
+            }
+            return (events, runs)
         }
         let all =
-            (events.map { (at: $0.at, json: Self.json($0), row: Self.row($0)) }
-            + runs.map { (at: $0.startedAt, json: Self.json($0), row: Self.row($0)) })
+            events.compactMap { event in
+                Self.shown(event, runs: runs).map { (at: event.at, json: $0.json, row: $0.row) }
+            }
             .filter { entry in to.map { entry.at < $0 } ?? true }
-            .sorted { $0.at < $1.at }
         let entries = limit.map { Array(all.suffix($0)) } ?? all
         if output.json {
             context.console.out(JSONValue.array(entries.map(\.json)).pretty)
@@ -60,39 +66,61 @@ struct AuditLog: AsyncParsableCommand {
         }
     }
 
-    private static func row(_ event: AuditEvent) -> [String] {
-        [event.at, event.by.user, event.action.rawValue, event.entity.rawValue, event.name, summary(event)]
+    /// An event's line and JSON; a run's steps other than its start and resumes are left out (its line shows
+    /// how it ended).
+    private static func shown(_ event: AuditEvent, runs: [String: RunInfo]) -> (row: [String], json: JSONValue)? {
+        guard event.entity == .run else {
+            return (
+                [event.at, event.by.user, event.action.rawValue, event.entity.rawValue, event.name, summary(event)],
+                json(event)
+            )
+        }
+        switch event.action {
+        case .start, .adopt:
+            let facts = event.after ?? [:]
+            let kind = facts["kind"]?.stringValue ?? "run"
+            let note = event.action == .adopt ? " [entered the trail at an upgrade]" : ""
+            return (
+                [event.at, event.by.user, kind, "run", event.name, launched(facts, runs[event.name]) + note],
+                json(event, facts: facts, run: runs[event.name])
+            )
+        case .reopen:
+            return ([event.at, event.by.user, "resume", "run", event.name, "resumed"], json(event))
+        default:
+            return nil
+        }
     }
 
-    /// A launch (send, run or replay): what it selected, where it went, how its launches ended.
-    private static func row(_ run: RunInfo) -> [String] {
-        [run.startedAt, run.by.user, run.kind.rawValue, "run", "#\(run.id)", launched(run)]
-    }
-
-    private static func launched(_ run: RunInfo) -> String {
+    /// A launch (send, run or replay): what it selected, where it went, how its launches ended (a run no longer
+    /// in the store: as its event recorded it).
+    private static func launched(_ facts: JSONValue, _ run: RunInfo?) -> String {
+        let selection = facts["selection"]
         let requests =
-            (run.selection["requests"].flatMap { value -> [String]? in
+            (selection?["requests"].flatMap { value -> [String]? in
                 guard case .array(let names) = value else { return nil }
                 return names.compactMap(\.stringValue)
-            } ?? run.selection["request"]?.stringValue.map { [$0] } ?? []).joined(separator: ", ")
+            } ?? selection?["request"]?.stringValue.map { [$0] } ?? []).joined(separator: ", ")
+        let environment = facts["environment"]?.stringValue ?? "?"
+        guard let run else { return "\(requests.isEmpty ? "" : requests + " ")to \(environment): (not in the store)" }
         let counts = LaunchResult.allCases.compactMap { result in
             run.counts[result].map { "\($0) \(result.rawValue)" }
         }
-        return "\(requests.isEmpty ? "" : requests + " ")to \(run.environment): "
+        return "\(requests.isEmpty ? "" : requests + " ")to \(environment): "
             + (counts.isEmpty ? "nothing yet" : counts.joined(separator: ", ")) + " (\(run.state.rawValue))"
     }
 
-    private static func json(_ run: RunInfo) -> JSONValue {
+    private static func json(_ event: AuditEvent, facts: JSONValue, run: RunInfo?) -> JSONValue {
         [
-            "id": .number(String(run.id)), "at": .string(run.startedAt), "user": .string(run.by.user),
-            "host": .string(run.by.host), "action": .string(run.kind.rawValue), "entity": "run",
-            "name": .string("#\(run.id)"), "environment": .string(run.environment), "selection": run.selection,
-            "state": .string(run.state.rawValue),
+            "id": .number(String(event.id)), "at": .string(event.at), "user": .string(event.by.user),
+            "host": .string(event.by.host), "action": facts["kind"] ?? "run", "entity": "run",
+            "name": .string(event.name), "environment": facts["environment"] ?? .null,
+            "selection": facts["selection"] ?? .null, "state": run.map { .string($0.state.rawValue) } ?? .null,
             "counts": .object(
-                run.counts.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                (run?.counts ?? [:]).sorted { $0.key.rawValue < $1.key.rawValue }.map {
                     .init($0.key.rawValue, .integer($0.value))
                 }
             ),
+            "hash": .string(event.hash),
         ]
     }
 
@@ -110,6 +138,7 @@ struct AuditLog: AsyncParsableCommand {
     private static func summary(_ event: AuditEvent) -> String {
         switch event.action {
         case .create: return "created"
+        case .start, .finish, .reopen, .adopt: return event.action.rawValue
         case .delete: return "removed"
         case .use: return "default: \(event.before?["default"]?.stringValue ?? "none") -> \(event.name)"
         case .rename:
@@ -136,13 +165,7 @@ struct AuditLog: AsyncParsableCommand {
             if let one, let two, one.members != nil, two.members != nil {
                 return changes(from: one, to: two, path: name + ".")
             }
-            return ["\(name): \(shown(one)) -> \(shown(two))"]
+            return ["\(name): \(JSONValue.brief(one)) -> \(JSONValue.brief(two))"]
         }
-    }
-
-    private static func shown(_ value: JSONValue?) -> String {
-        guard let value, value != .null else { return "(none)" }
-        let text = value.stringValue ?? value.compact
-        return text.count > 40 ? String(text.prefix(39)) + "…" : text
     }
 }

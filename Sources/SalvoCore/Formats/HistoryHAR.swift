@@ -19,7 +19,8 @@ public enum HistoryHAR {
         let mimeType =
             outcome?.headers.first { $0.name.lowercased() == "content-type" }?.value ?? "application/json"
         var response: JSONValue = [
-            "status": .integer(outcome?.httpStatus ?? 0), "statusText": "", "httpVersion": "HTTP/1.1",
+            "status": .integer(outcome?.httpStatus ?? 0),
+            "statusText": .string(HTTPReason.phrase(outcome?.httpStatus ?? 0)), "httpVersion": "HTTP/1.1",
             "cookies": [], "headers": headers(outcome?.headers ?? []),
             "content": [
                 "size": .integer(responseBody.utf8.count), "mimeType": .string(mimeType),

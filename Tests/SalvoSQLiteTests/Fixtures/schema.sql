@@ -16,13 +16,14 @@ CREATE INDEX requests_environment ON requests (environment_id);
 CREATE INDEX requests_folder ON requests (folder, name);
 CREATE UNIQUE INDEX requests_uid ON requests (uid);
 CREATE INDEX runs_started ON runs (started_at);
-CREATE TABLE audit_events (
+CREATE TABLE "audit_events" (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
     os_user TEXT NOT NULL,
     host TEXT NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('create', 'edit', 'rename', 'delete', 'use')),
-    entity TEXT NOT NULL CHECK (entity IN ('environment', 'request')),
+    action TEXT NOT NULL
+        CHECK (action IN ('create', 'edit', 'rename', 'delete', 'use', 'start', 'finish', 'reopen', 'adopt')),
+    entity TEXT NOT NULL CHECK (entity IN ('environment', 'request', 'run')),
     name TEXT NOT NULL,
     before TEXT CHECK (before IS NULL OR json_valid(before)),
     after TEXT CHECK (after IS NULL OR json_valid(after)),
