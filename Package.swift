@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The schema's only source: migrations/NNNN_name.sql, embedded into the binary at build time.
@@ -28,6 +29,12 @@ let package = Package(
             name: "EmbedMigrations",
             capability: .buildTool(),
             dependencies: ["MigrationEmbedder"]
+        ),
+        // PostgreSQL's schema, beside SQLite's and embedded the same way.
+        .target(
+            name: "SalvoPostgresMigrations",
+            path: "migrations-postgres",
+            plugins: ["EmbedMigrations"]
         ),
         .executableTarget(name: "MigrationEmbedder"),
 
@@ -47,6 +54,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The PostgreSQL backend, for a team's shared store: the only module that imports PostgresNIO.
+        .target(
+            name: "SalvoPostgres",
+            dependencies: [
+                "SalvoCore",
+                "SalvoStorage",
+                "SalvoPostgresMigrations",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .target(
             name: "SalvoHTTP",
             dependencies: [
@@ -60,7 +77,7 @@ let package = Package(
             dependencies: ["SalvoCore", "SalvoStorage", "SalvoHTTP"]
         ),
         // The one place that picks a store's backend from its location.
-        .target(name: "SalvoBackends", dependencies: ["SalvoCore", "SalvoStorage", "SalvoSQLite"]),
+        .target(name: "SalvoBackends", dependencies: ["SalvoCore", "SalvoStorage", "SalvoSQLite", "SalvoPostgres"]),
         .target(
             name: "SalvoSandbox",
             dependencies: ["SalvoCore", .product(name: "Hummingbird", package: "hummingbird")]
@@ -99,12 +116,17 @@ let package = Package(
         ),
         // Commands run in process, their output pinned in golden files (`make golden` re-records them).
         .testTarget(name: "SalvoCLITests", dependencies: ["SalvoCLI", "SalvoSandbox"], exclude: ["Golden"]),
+        // A throwaway PostgreSQL cluster for the tests that need one.
+        .target(name: "SalvoTestPostgres", path: "Tests/SalvoTestPostgres"),
         // One conformance suite, run against every backend.
-        .testTarget(name: "SalvoStorageTests", dependencies: ["SalvoStorage", "SalvoSQLite"]),
+        .testTarget(
+            name: "SalvoStorageTests",
+            dependencies: ["SalvoStorage", "SalvoSQLite", "SalvoPostgres", "SalvoTestPostgres"]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "salvo", "SalvoSandbox", "SalvoSQLite",
+                "salvo", "SalvoSandbox", "SalvoSQLite", "SalvoTestPostgres",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Fixtures"]

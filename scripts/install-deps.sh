@@ -3,10 +3,11 @@
 #   libsqlite3-dev  GRDB links the system SQLite
 #   sqlite3         the tests read and tamper with stores from outside salvo
 #   curl            the tests run exported curl commands
+#   postgresql      the tests start a throwaway PostgreSQL cluster (a team's shared store)
 # `install-deps.sh bench` adds what `make bench` measures against: wrk, hyperfine, GNU time.
 set -euo pipefail
 
-needed=(libsqlite3-dev sqlite3 curl)
+needed=(libsqlite3-dev sqlite3 curl postgresql)
 [ "${1:-}" = bench ] && needed+=(wrk hyperfine time)
 missing=()
 for package in "${needed[@]}"; do

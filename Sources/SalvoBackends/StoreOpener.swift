@@ -1,18 +1,35 @@
 import SalvoCore
+import SalvoPostgres
 import SalvoSQLite
 import SalvoStorage
 
 /// The one place that picks a store's backend from its location: the only code above the backends that names
-/// one. A path is an SQLite file.
+/// one. A `postgres://` (or `postgresql://`) URL is a team's PostgreSQL store, never a path; anything else is an
+/// SQLite file.
 public enum StoreOpener {
-    /// Opens the store at `location` for `author`, creating it only when `create` (commands that add to the
-    /// collection), else `StoreError.missing`.
-    public static func open(_ location: String, author: Operator, create: Bool) throws -> any Storage {
-        try SQLiteStore.open(at: location, author: author, create: create)
+    /// Opens the store at `location` for `author`, creating an SQLite store only when `create` (commands that add
+    /// to the collection), else `StoreError.missing`. A PostgreSQL store is made only by `initialize`
+    /// (`salvo store init`), which also creates or upgrades an SQLite store's schema. `environment` gives
+    /// `PGPASSWORD`.
+    public static func open(
+        _ location: String, author: Operator, create: Bool, initialize: Bool = false,
+        environment: [String: String] = [:]
+    ) async throws -> any Storage {
+        if PostgresURL.isURL(location) {
+            return try await PostgresStore.open(
+                try PostgresURL(location, environment: environment), author: author, initialize: initialize)
+        }
+        return try SQLiteStore.open(at: location, author: author, create: create || initialize)
     }
 
     /// The local files that hold the store at `location`, whether or not it is open: no output may go there.
     public static func files(of location: String) -> [String] {
-        SQLiteStore.files(at: location)
+        PostgresURL.isURL(location) ? [] : SQLiteStore.files(at: location)
+    }
+
+    /// The store's location as salvo shows it (a URL without its password).
+    public static func display(_ location: String) -> String {
+        guard PostgresURL.isURL(location) else { return location }
+        return (try? PostgresURL(location).display) ?? PostgresURL.redacted(location)
     }
 }

@@ -90,6 +90,17 @@ public enum LedgerEntry: Sendable {
         JSONValue.array(headers.map { .array([.string($0.name), .string($0.value)]) }).compact
     }
 
+    /// Headers from the ledger's text (`headersText`); pairs of another shape are left out.
+    public static func headersFromText(_ text: String?) throws -> [PreparedLaunch.Header] {
+        guard let text, case .array(let pairs) = try JSONParser.parse(text) else { return [] }
+        return pairs.compactMap { pair in
+            guard case .array(let parts) = pair, parts.count == 2, let name = parts[0].stringValue,
+                let value = parts[1].stringValue
+            else { return nil }
+            return PreparedLaunch.Header(name: name, value: value)
+        }
+    }
+
     /// Text as the ledger stores it: each NUL as U+FFFD.
     static func storable(_ text: String) -> String {
         text.utf8.contains(0) ? text.replacing("\u{0}", with: "\u{FFFD}") : text

@@ -1,6 +1,7 @@
 import GRDB
 import SalvoCore
 import SalvoMigrations
+import SalvoStorage
 
 /// The store's schema history, fed from `migrations/*.sql` as embedded at build time.
 enum Migrations {
@@ -25,7 +26,9 @@ enum Migrations {
 
     /// Enters every run into the audit trail as it stands, for the upgrade that starts chaining runs.
     private static func adoptRuns(_ db: Database, by author: Operator, at: String) throws {
-        let runs = try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map(SQLiteStore.runFacts(from:))
+        let runs = try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map {
+            try StoredRecords.runFacts(from: StoredRow(row: $0))
+        }
         for run in runs {
             try SQLiteStore.appendAudit(
                 db, at: at, by: author, .adopt, .run, name: run.name, before: nil, after: run.document)

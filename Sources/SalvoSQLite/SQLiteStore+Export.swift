@@ -13,14 +13,14 @@ extension SQLiteStore {
             let cursor = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT a.*, \(Self.outcomeColumns)
+                    SELECT a.*, \(StoredRecords.outcomeColumns)
                     FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
                     WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq LIMIT ?
                     """, arguments: arguments)
             while let row = try cursor.next() {
                 let exported = RecordedAttempt(
-                    id: row["seq"], at: row["at"], attempt: try Self.attempt(from: row),
-                    outcome: try Self.recordedOutcome(from: row))
+                    id: row["seq"], at: row["at"], attempt: try StoredRecords.attempt(from: StoredRow(row: row)),
+                    outcome: try StoredRecords.recordedOutcome(from: StoredRow(row: row)))
                 try body(exported)
             }
         }

@@ -68,10 +68,12 @@ extension SQLiteStore {
             for row in rows {
                 if row["kind"] as String == "attempt" {
                     attempts.append(
-                        RecordedAttempt(id: row["seq"], at: row["at"], attempt: try Self.attempt(from: row)))
+                        RecordedAttempt(
+                            id: row["seq"], at: row["at"], attempt: try StoredRecords.attempt(from: StoredRow(row: row))
+                        ))
                 } else if let index = attempts.lastIndex(where: { $0.id == row["attempt_seq"] as Int64 }) {
                     attempts[index].outcome = RecordedOutcome(
-                        id: row["seq"], at: row["at"], outcome: try Self.outcome(from: row))
+                        id: row["seq"], at: row["at"], outcome: try StoredRecords.outcome(from: StoredRow(row: row)))
                 }
             }
             return LaunchDetail(line: try Self.historyLine(from: first), attempts: attempts)
@@ -104,28 +106,6 @@ extension SQLiteStore {
             by: Operator(user: row["os_user"], host: row["host"]))
     }
 
-    static func attempt(from row: Row) throws -> LaunchAttempt {
-        let stored = StoredRow(row: row)
-        var attempt = LaunchAttempt(
-            runID: try stored.integer("run_id"), requestID: try stored.text("request_id"),
-            tryNumber: try stored.optionalInt("try") ?? 0, requestName: try stored.text("request_name"),
-            method: try stored.text("method"), environment: try stored.text("environment"),
-            baseURL: try stored.text("base_url"), url: try stored.text("url"),
-            identity: LaunchIdentity(
-                trigger: try stored.optionalText("trigger_id"), recipientKind: try stored.text("recipient_kind"),
-                recipient: try stored.text("recipient")),
-            dataRow: try stored.optionalInt("data_row"), replayOf: try stored.optionalInteger("replay_of"),
-            headers: try headers(try stored.optionalText("request_headers")), body: try stored.text("request_body"),
-            tokenFingerprint: try stored.text("token_fingerprint"),
-            by: Operator(user: try stored.text("os_user"), host: try stored.text("host")),
-            contentKey: try stored.optionalText("content_key"))
-        attempt.iteration = try stored.optionalInt("iteration")
-        attempt.ordinal = try stored.optionalInt("ordinal")
-        attempt.environmentUID = try stored.optionalText("environment_uid")
-        attempt.requestUID = try stored.optionalText("request_uid")
-        return attempt
-    }
-
     /// Every launch of run `run` in position order: its latest attempt's ledger id, the attempt, and its outcome
     /// (nil while it has none), for reports rebuilt from the ledger. Streamed, never held in memory.
     public func forEachLaunch(ofRun run: Int64, _ body: (ReportedLaunch) throws -> Void) throws {
@@ -133,7 +113,7 @@ extension SQLiteStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT la.*, a.at AS first_at, \(Self.outcomeColumns)
+                    SELECT la.*, a.at AS first_at, \(StoredRecords.outcomeColumns)
                     FROM ledger a
                     JOIN ledger la ON la.seq = (
                         SELECT max(seq) FROM ledger WHERE request_id = a.request_id AND kind = 'attempt')
@@ -146,8 +126,9 @@ extension SQLiteStore {
                     ReportedLaunch(
                         firstTriedAt: row["first_at"],
                         latest: RecordedAttempt(
-                            id: row["seq"], at: row["at"], attempt: try Self.attempt(from: row),
-                            outcome: try Self.recordedOutcome(from: row))))
+                            id: row["seq"], at: row["at"],
+                            attempt: try StoredRecords.attempt(from: StoredRow(row: row)),
+                            outcome: try StoredRecords.recordedOutcome(from: StoredRow(row: row)))))
             }
         }
     }
@@ -162,46 +143,6 @@ extension SQLiteStore {
                 if let request = row["request_name"] as String? { names.requests.insert(request) }
             }
             return names
-        }
-    }
-
-    /// The columns of an attempt's outcome `o`, prefixed `o_`, for `recordedOutcome(from:)`.
-    static let outcomeColumns = """
-        o.seq AS o_seq, o.at AS o_at, o.result AS o_result, o.http_status AS o_http_status,
-            o.response_headers AS o_response_headers, o.response_body AS o_response_body,
-            o.duration_ms AS o_duration_ms, o.error_code AS o_error_code, o.error_text AS o_error_text,
-            o.transport_error AS o_transport_error, o.duplicate AS o_duplicate
-        """
-
-    /// The outcome in a row selected with `outcomeColumns`, nil when the attempt has none.
-    static func recordedOutcome(from row: Row) throws -> RecordedOutcome? {
-        try (row["o_seq"] as Int64?).map { id in
-            RecordedOutcome(id: id, at: row["o_at"], outcome: try outcome(from: row, prefix: "o_"))
-        }
-    }
-
-    static func outcome(from row: Row, prefix: String = "") throws -> LaunchOutcome {
-        let stored = StoredRow(row: row, prefix: prefix)
-        guard let result = LaunchResult(rawValue: try stored.text("result")) else {
-            throw StoreError.corrupt(path: "ledger", detail: "an outcome holds a result salvo never writes")
-        }
-        return LaunchOutcome(
-            result: result, httpStatus: try stored.optionalInt("http_status"),
-            headers: try headers(try stored.optionalText("response_headers")),
-            body: try stored.optionalText("response_body"),
-            durationMilliseconds: try stored.optionalReal("duration_ms") ?? 0,
-            errorCode: try stored.optionalInt("error_code"), errorText: try stored.optionalText("error_text"),
-            transportError: try stored.optionalText("transport_error"),
-            duplicate: (try stored.optionalInteger("duplicate") ?? 0) != 0)
-    }
-
-    static func headers(_ text: String?) throws -> [PreparedLaunch.Header] {
-        guard let text, case .array(let pairs) = try JSONParser.parse(text) else { return [] }
-        return pairs.compactMap { pair in
-            guard case .array(let parts) = pair, parts.count == 2, let name = parts[0].stringValue,
-                let value = parts[1].stringValue
-            else { return nil }
-            return PreparedLaunch.Header(name: name, value: value)
         }
     }
 }

@@ -33,7 +33,11 @@ extension SQLiteStore {
 
     /// Every run's facts as stored, oldest first, for `audit verify` to compare with the trail.
     public func runFacts() throws -> [RunFacts] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map(Self.runFacts(from:)) }
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map({
+                try StoredRecords.runFacts(from: StoredRow(row: $0))
+            })
+        }
     }
 
     /// Appends run `id`'s facts, as they are now, to the audit trail, inside the caller's write transaction.
@@ -41,20 +45,8 @@ extension SQLiteStore {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
             throw StoreError.notFound(kind: "run", name: "\(id)")
         }
-        let facts = try Self.runFacts(from: row)
+        let facts = try StoredRecords.runFacts(from: StoredRow(row: row))
         try appendAudit(db, action, .run, name: facts.name, before: nil, after: facts.document)
-    }
-
-    /// A runs row's facts, as the audit trail records them.
-    static func runFacts(from row: Row) throws -> RunFacts {
-        let stored = StoredRow(row: row)
-        return RunFacts(
-            id: try stored.integer("id"), kind: try stored.text("kind"), startedAt: try stored.text("started_at"),
-            finishedAt: try stored.optionalText("finished_at"), state: try stored.text("state"),
-            environment: try stored.text("environment"), selection: try JSONParser.parse(try stored.text("selection")),
-            settings: try JSONParser.parse(try stored.text("settings")), dataFile: try stored.optionalText("data_file"),
-            dataSHA256: try stored.optionalText("data_sha256"),
-            by: Operator(user: try stored.text("os_user"), host: try stored.text("host")))
     }
 
     /// Closes the attempts of run `run` that a killed process left without an outcome: each gets an `unknown`
@@ -107,11 +99,13 @@ extension SQLiteStore {
                 case .ok?, .skipped?: states[ordinal] = .final
                 case .rejected? where status == 429 || (500..<600).contains(status ?? 0):
                     states[ordinal] = .retryable(
-                        try Self.attempt(from: row), firstTried: row["first_tried"], mayHaveLeft: row["may_have_left"])
+                        try StoredRecords.attempt(from: StoredRow(row: row)), firstTried: row["first_tried"],
+                        mayHaveLeft: row["may_have_left"])
                 case .rejected?: states[ordinal] = .final
                 default:
                     states[ordinal] = .unfinished(
-                        try Self.attempt(from: row), firstTried: row["first_tried"], mayHaveLeft: row["may_have_left"])
+                        try StoredRecords.attempt(from: StoredRow(row: row)), firstTried: row["first_tried"],
+                        mayHaveLeft: row["may_have_left"])
                 }
             }
             return states

@@ -22,7 +22,9 @@ extension SQLiteStore {
                 }
                 // The typed entry the row holds, hashed as every backend hashes it; a row that holds anything its
                 // typed entry does not (or values salvo never writes) was changed.
-                guard let entry = try? Self.ledgerEntry(from: row), Self.holdsExactly(entry, row) else {
+                guard let entry = try? StoredRecords.ledgerEntry(from: StoredRow(row: row)),
+                    Self.holdsExactly(entry, row)
+                else {
                     report.problems.append(
                         "ledger entry #\(seq) was changed after it was written (it holds values salvo never writes)")
                     break
@@ -108,18 +110,5 @@ extension SQLiteStore {
                     db, sql: "SELECT hash FROM audit_events ORDER BY id LIMIT 1 OFFSET ?", arguments: [auditEvent - 1])
             return (ledger, audit)
         }
-    }
-
-    /// The typed ledger entry a stored row holds.
-    static func ledgerEntry(from row: Row) throws -> LedgerEntry {
-        let stored = StoredRow(row: row)
-        let seq = try stored.integer("seq")
-        let at = try stored.text("at")
-        guard try stored.text("kind") == "attempt" else {
-            return .outcome(
-                seq: seq, at: at, runID: try stored.integer("run_id"), requestID: try stored.text("request_id"),
-                attemptSeq: try stored.integer("attempt_seq"), try outcome(from: row))
-        }
-        return .attempt(seq: seq, at: at, try attempt(from: row), contentKey: try stored.optionalText("content_key"))
     }
 }

@@ -13,6 +13,9 @@ public enum StoreError: LocalizedError, Equatable, Sendable {
     case notADatabase(path: String)
     case cannotOpen(path: String, reason: String)
     case missing(path: String)
+    /// A database without salvo's schema (a PostgreSQL store not yet made with `salvo store init`), or one whose
+    /// schema is older than this salvo's.
+    case noSchema(path: String, upgrade: Bool)
     case readOnly(path: String)
     case locked(path: String)
     case corrupt(path: String, detail: String)
@@ -47,6 +50,10 @@ public enum StoreError: LocalizedError, Equatable, Sendable {
             return "cannot open the store \(path): \(reason)"
         case .missing(let path):
             return "no store at \(path)"
+        case .noSchema(let path, let upgrade):
+            return upgrade
+                ? "the store \(path) has an older schema than this salvo's"
+                : "the database \(path) holds no salvo store"
         case .readOnly(let path):
             return "the store \(path) is read-only; this command needs to write to it"
         case .locked(let path):

@@ -19,10 +19,11 @@ final class Workspace: @unchecked Sendable {
     /// Extra environment variables for every run.
     var environment: [String: String] = [:]
 
-    init() throws {
+    /// A workspace whose store is `store` (a PostgreSQL URL), else an SQLite file in its folder.
+    init(store: String? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("salvo-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        store = folder + "/store/salvo.db"
+        self.store = store ?? folder + "/store/salvo.db"
     }
 
     deinit {

@@ -77,7 +77,7 @@ extension Workspace {
         process.arguments = arguments
         process.environment = [
             "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "SALVO_STORE": store, "LANG": "C.UTF-8",
-        ]
+        ].merging(environment) { _, new in new }
         let output = "\(folder)/.spawn-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))

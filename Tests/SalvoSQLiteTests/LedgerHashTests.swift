@@ -67,7 +67,7 @@ struct LedgerHashTests {
         var previous = HashChain.genesis
         for row in rows {
             #expect(row["hash"] as String == Self.v1Hash(previous: previous, row: row), "entry #\(row["seq"] as Int64)")
-            let typed = try SQLiteStore.ledgerEntry(from: row)
+            let typed = try StoredRecords.ledgerEntry(from: StoredRow(row: row))
             #expect(typed.hash(previous: previous) == row["hash"] as String, "typed hash of #\(row["seq"] as Int64)")
             previous = row["hash"]
         }

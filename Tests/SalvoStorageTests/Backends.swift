@@ -1,20 +1,27 @@
 import Foundation
 import SalvoCore
+import SalvoPostgres
 import SalvoSQLite
 import SalvoStorage
+import SalvoTestPostgres
 import Testing
 
 /// A backend the conformance suite runs against: it makes fresh, empty stores.
 struct Backend: Sendable, CustomTestStringConvertible {
     let name: String
-    let make: @Sendable (_ clock: @escaping @Sendable () -> Date) throws -> StoreUnderTest
+    /// Whether environments may hold a token's value (not in a shared store).
+    let holdsTokens: Bool
+    /// The statement that drops trigger `name` of `table`, in the backend's own SQL.
+    let dropTrigger: @Sendable (_ name: String, _ table: String) -> String
+    let make: @Sendable (_ clock: @escaping @Sendable () -> Date) async throws -> StoreUnderTest
 
     var testDescription: String { name }
 
     /// Every backend salvo has; a new one is done when the whole suite passes against it.
-    static let all: [Backend] = [.sqlite]
+    static let all: [Backend] = [.sqlite, .postgres]
 
-    static let sqlite = Backend(name: "SQLite") { clock in
+    static let sqlite = Backend(name: "SQLite", holdsTokens: true, dropTrigger: { name, _ in "DROP TRIGGER \(name)" }) {
+        clock in
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("salvo-conf-\(UUID().uuidString)")
             .path
         let path = folder + "/salvo.db"
@@ -23,6 +30,18 @@ struct Backend: Sendable, CustomTestStringConvertible {
             another: { author in try SQLiteStore.open(at: path, author: author, create: false, clock: clock) },
             execute: { sql in try SQLite3.run(sql, on: path) },
             cleanup: { try? FileManager.default.removeItem(atPath: folder) })
+    }
+
+    /// A new database in the tests' throwaway PostgreSQL cluster.
+    static let postgres = Backend(
+        name: "PostgreSQL", holdsTokens: false, dropTrigger: { "DROP TRIGGER \($0) ON \($1)" }
+    ) { clock in
+        let url = try PostgresURL(try TestPostgres.database())
+        return StoreUnderTest(
+            store: try await PostgresStore.open(url, author: StoreUnderTest.author, initialize: true, clock: clock),
+            another: { author in try await PostgresStore.open(url, author: author, clock: clock) },
+            execute: { sql in try TestPostgres.execute(sql, on: url.display) },
+            cleanup: {})
     }
 }
 
@@ -34,12 +53,12 @@ final class StoreUnderTest: Sendable {
     static let fixedClock: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_800_000_000) }
 
     let store: any Storage
-    let another: @Sendable (Operator) throws -> any Storage
+    let another: @Sendable (Operator) async throws -> any Storage
     let execute: @Sendable (String) throws -> Void
     private let cleanup: @Sendable () -> Void
 
     init(
-        store: any Storage, another: @escaping @Sendable (Operator) throws -> any Storage,
+        store: any Storage, another: @escaping @Sendable (Operator) async throws -> any Storage,
         execute: @escaping @Sendable (String) throws -> Void, cleanup: @escaping @Sendable () -> Void
     ) {
         self.store = store
@@ -60,7 +79,7 @@ extension Backend {
         clock: @escaping @Sendable () -> Date = StoreUnderTest.fixedClock,
         _ body: (StoreUnderTest) async throws -> Void
     ) async throws {
-        let under = try make(clock)
+        let under = try await make(clock)
         do {
             try await body(under)
             await under.close()
@@ -92,11 +111,12 @@ enum SQLite3 {
 }
 
 extension Environment {
-    static func sample(_ name: String = "prod", token: String = "secret-token", baseURL: String = "https://example.com")
-        -> Environment
-    {
+    /// An environment whose token every backend can hold: a variable's name (a shared store holds no values).
+    static func sample(
+        _ name: String = "prod", token: TokenSource = .variable("PROD_TOKEN"), baseURL: String = "https://example.com"
+    ) -> Environment {
         Environment(
-            name: name, baseURL: baseURL, token: .stored(token), variables: ["brand": "Acme"],
+            name: name, baseURL: baseURL, token: token, variables: ["brand": "Acme"],
             guardSeconds: 3_600, insecure: true, trailingSlash: true)
     }
 }

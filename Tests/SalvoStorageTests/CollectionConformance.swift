@@ -44,6 +44,26 @@ struct CollectionStoreTests {
             await #expect(throws: InputError.self) {
                 try await store.updateEnvironment(named: "prod") { $0.token = .stored("") }
             }
+            #expect(try await store.environment(named: "prod").token == .variable("PROD_TOKEN"))
+        }
+    }
+
+    @Test(
+        "a token's value is kept where the backend may hold one, and refused by a shared store", arguments: Backend.all)
+    func storedTokens(_ backend: Backend) async throws {
+        try await backend.withStore { under in
+            let store = under.store
+            let stored = Environment.sample("prod", token: .stored("secret-token"))
+            guard backend.holdsTokens else {
+                await #expect(throws: InputError.self) { try await store.addEnvironment(stored) }
+                try await store.addEnvironment(.sample())
+                await #expect(throws: InputError.self) {
+                    try await store.updateEnvironment(named: "prod") { $0.token = .stored("secret-token") }
+                }
+                #expect(try await store.auditEvents(since: nil, user: nil).count == 2, "create and use, nothing more")
+                return
+            }
+            try await store.addEnvironment(stored)
             #expect(try await store.environment(named: "prod").token == .stored("secret-token"))
         }
     }

@@ -143,7 +143,7 @@ struct LedgerConformance {
     func concurrentWriters(_ backend: Backend) async throws {
         try await backend.withStore { under in
             try await under.store.addEnvironment(.sample())
-            let other = try under.another(Operator(user: "other", host: "other-host"))
+            let other = try await under.another(Operator(user: "other", host: "other-host"))
             let stores = [under.store, other]
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, store) in stores.enumerated() {

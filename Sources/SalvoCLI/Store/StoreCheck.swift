@@ -5,7 +5,7 @@ struct StoreCheck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract:
-            "Check the store: SQLite's integrity and foreign keys, and its schema against the migrations (exit 4 if not)."
+            "Check the store: its integrity (SQLite's checks) and its schema against the migrations (exit 4 if not)."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -17,6 +17,6 @@ struct StoreCheck: AsyncParsableCommand {
             problems.forEach(context.console.out)
             throw CommandError("the store \(context.storePath) has \(problems.count) problem(s)", status: .store)
         }
-        context.console.out("ok: \(context.storePath) passed the integrity, foreign-key and schema checks")
+        context.console.out("ok: \(context.storePath) passed the integrity and schema checks")
     }
 }

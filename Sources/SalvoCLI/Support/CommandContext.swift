@@ -18,7 +18,8 @@ struct CommandContext {
     /// Where the store is, or why `--store` / `SALVO_STORE` cannot say.
     let storeLocation: Result<String, InputError>
 
-    var storePath: String { (try? storeLocation.get()) ?? "" }
+    /// The store's location as salvo shows it: a path, or a URL without its password.
+    var storePath: String { (try? storeLocation.get()).map(StoreOpener.display) ?? "" }
 
     /// The files that hold the store, which no output may overwrite.
     var storeFiles: [String] { (try? storeLocation.get()).map(StoreOpener.files(of:)) ?? [] }
@@ -34,9 +35,14 @@ struct CommandContext {
     }
 
     /// Opens the store, runs `body` with it, and closes it (checkpointing the WAL) whatever happens. Only
-    /// commands that add to the collection pass `creating`: a mistyped path makes no new empty store.
-    func withStore<T>(creating: Bool = false, _ body: (any Storage) async throws -> T) async throws -> T {
-        let store = try StoreOpener.open(try storeLocation.get(), author: author, create: creating)
+    /// commands that add to the collection pass `creating`: a mistyped path makes no new empty store;
+    /// `initializing` (`store init`) creates or upgrades a store's schema, PostgreSQL's too.
+    func withStore<T>(
+        creating: Bool = false, initializing: Bool = false, _ body: (any Storage) async throws -> T
+    ) async throws -> T {
+        let store = try await StoreOpener.open(
+            try storeLocation.get(), author: author, create: creating, initialize: initializing,
+            environment: environment)
         do {
             let result = try await body(store)
             await store.close()

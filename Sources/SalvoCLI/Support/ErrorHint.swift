@@ -29,6 +29,10 @@ enum ErrorHint {
         case .missing:
             return "check --store and SALVO_STORE, or create one there with `salvo env add` "
                 + "(or `salvo import`, `salvo quickstart`)"
+        case .noSchema(_, let upgrade):
+            return upgrade
+                ? "run `salvo store init` (with the store's owner role) to upgrade it"
+                : "create it with `salvo store init`, or check --store and SALVO_STORE"
         case .locked: return "try again"
         case .diskFull: return "free some space and try again"
         case .corrupt: return "`salvo store check` reports what is wrong"

@@ -5,7 +5,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The store's path (default: $SALVO_STORE, else $XDG_DATA_HOME/salvo/salvo.db).", valueName: "path"))
+            "The store: an SQLite file's path or a postgres:// URL (default: $SALVO_STORE, else "
+                + "$XDG_DATA_HOME/salvo/salvo.db).", valueName: "path|url"))
     var store: String?
 }
 

@@ -1,0 +1,193 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import SalvoCore
+import SalvoPostgresMigrations
+import SalvoStorage
+
+/// A team's shared store on PostgreSQL: the collection, the ledger, runs and the audit trail, for many machines
+/// at once. All of its SQL lives in this module.
+///
+/// One pool of connections per process (`PostgresClient`, run in a task of its own). Every change is one
+/// transaction; the ledger and the audit trail take their numbers and previous hashes from a head row locked in
+/// the appending transaction, so many writers make one gapless chain with the hashes SQLite makes.
+public final class PostgresStore: Storage {
+    public let url: PostgresURL
+    public let fingerprinter: TokenFingerprinter
+    let client: PostgresClient
+    let author: Operator
+    let clock: @Sendable () -> Date
+    private let running: Task<Void, Never>
+    static let logger = Logger(label: "salvo.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    public var location: String { url.display }
+    /// Nothing local: the store is on the server.
+    public var files: [String] { [] }
+
+    private init(
+        url: PostgresURL, client: PostgresClient, running: Task<Void, Never>, key: Data, author: Operator,
+        clock: @escaping @Sendable () -> Date
+    ) {
+        self.url = url
+        self.client = client
+        self.running = running
+        self.fingerprinter = TokenFingerprinter(key: key)
+        self.author = author
+        self.clock = clock
+    }
+
+    /// Opens the store at `url`. `initialize` creates or upgrades its schema (`salvo store init`); without it a
+    /// database with no salvo schema, or an older one, is `StoreError.noSchema` and one with a newer schema is
+    /// refused, and nothing is written.
+    public static func open(
+        _ url: PostgresURL, author: Operator, initialize: Bool = false,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> PostgresStore {
+        // One connection of its own first: a server that cannot be reached fails at once (a pool would retry),
+        // and the schema is checked before anything else is done.
+        let key: Data?
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration: try connectionConfiguration(url), id: 0, logger: logger)
+            do {
+                try await PostgresSchema.prepare(
+                    connection, location: url.display, initialize: initialize, clock: clock)
+                key = try await connection.query(
+                    "SELECT fingerprint_key FROM store_meta WHERE singleton = 1", logger: logger
+                ).collect().first?.decode(Data.self)
+                try await connection.close()
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        } catch {
+            throw translate(error, location: url.display)
+        }
+        guard let key else { throw StoreError.corrupt(path: url.display, detail: "store_meta has no fingerprint key") }
+        let client = PostgresClient(configuration: try configuration(url), backgroundLogger: logger)
+        let running = Task { await client.run() }
+        return PostgresStore(url: url, client: client, running: running, key: key, author: author, clock: clock)
+    }
+
+    private static func configuration(_ url: PostgresURL) throws -> PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if let folder = url.socketFolder {
+            configuration = .init(
+                unixSocketPath: "\(folder)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
+                database: url.database)
+        } else {
+            let tls: PostgresClient.Configuration.TLS
+            switch url.tls {
+            case .disable: tls = .disable
+            case .prefer:
+                var insecure = TLSConfiguration.makeClientConfiguration()
+                insecure.certificateVerification = .none
+                tls = .prefer(insecure)
+            case .require:
+                var insecure = TLSConfiguration.makeClientConfiguration()
+                insecure.certificateVerification = .none
+                tls = .require(insecure)
+            case .verifyFull: tls = .require(.makeClientConfiguration())
+            }
+            configuration = .init(
+                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+                tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.maximumConnections = 8
+        configuration.options.additionalStartupParameters = startupParameters
+        return configuration
+    }
+
+    /// A statement waiting for a lock gives up rather than hang a launch; a transaction left open by a frozen
+    /// client does not hold the chain's head forever.
+    static let startupParameters = [
+        ("application_name", "salvo"), ("lock_timeout", "15s"), ("idle_in_transaction_session_timeout", "60s"),
+    ]
+
+    /// The same settings for a connection of its own, outside the pool (a run's lock).
+    static func connectionConfiguration(_ url: PostgresURL) throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if let folder = url.socketFolder {
+            configuration = .init(
+                unixSocketPath: "\(folder)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
+                database: url.database)
+        } else {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if url.tls != .verifyFull { tls.certificateVerification = .none }
+            let context = try NIOSSLContext(configuration: tls)
+            configuration = .init(
+                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+                tls: url.tls == .disable ? .disable : url.tls == .prefer ? .prefer(context) : .require(context))
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.additionalStartupParameters = startupParameters
+        return configuration
+    }
+
+    public func close() async {
+        running.cancel()
+    }
+
+    /// The time as salvo records it (the same text as on SQLite).
+    var now: String { Timestamp.string(from: clock()) }
+
+    /// Runs `body` in one transaction, translating errors.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: Self.logger) { connection in try await body(connection) }
+        } catch {
+            throw Self.translate(error, location: location)
+        }
+    }
+
+    /// Runs `body` with a connection of the pool, outside any transaction, translating errors.
+    func reading<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw Self.translate(error, location: location)
+        }
+    }
+
+    /// A database error as a `StoreError` that says what happened without the password or the query's values.
+    static func translate(_ error: any Error, location: String) -> any Error {
+        if error is StoreError || error is InputError { return error }
+        if let transaction = error as? PostgresTransactionError {
+            if let closure = transaction.closureError { return translate(closure, location: location) }
+            if let begin = transaction.beginError { return translate(begin, location: location) }
+            if let commit = transaction.commitError {
+                // The commit's answer is lost: it may have committed. Nothing is sent on it.
+                return StoreError.failed(
+                    path: location, detail: "the commit's answer was lost (it may have committed): \(describe(commit))")
+            }
+        }
+        guard let psql = error as? PSQLError else {
+            return StoreError.failed(path: location, detail: "\(error)")
+        }
+        if let message = psql.serverInfo?[.message] {
+            let code = psql.serverInfo?[.sqlState] ?? ""
+            if code == "55P03" || code == "40P01" { return StoreError.locked(path: location) }
+            if code == "53100" { return StoreError.diskFull(path: location) }
+            if code == "25006" { return StoreError.readOnly(path: location) }
+            if code.hasPrefix("28") || code == "3D000" || code.hasPrefix("08") {
+                return StoreError.cannotOpen(path: location, reason: message)
+            }
+            return StoreError.failed(path: location, detail: message)
+        }
+        return StoreError.cannotOpen(path: location, reason: describe(psql))
+    }
+
+    /// What went wrong with the connection, in a few words.
+    static func describe(_ error: any Error) -> String {
+        guard let psql = error as? PSQLError else { return "\(error)" }
+        if let message = psql.serverInfo?[.message] { return message }
+        if let underlying = psql.underlying { return "\(underlying)" }
+        switch psql.code {
+        case .connectionError: return "the connection failed"
+        case .serverClosedConnection, .clientClosedConnection: return "the connection was closed"
+        default: return "\(psql.code)"
+        }
+    }
+}

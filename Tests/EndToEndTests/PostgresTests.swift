@@ -1,0 +1,161 @@
+import Foundation
+import SalvoTestPostgres
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The same salvo on a team's PostgreSQL store: the binary against a real server (a throwaway cluster), the
+/// sandbox's launch log as the judge.
+@Suite("A team store on PostgreSQL")
+struct PostgresTests {
+    /// A workspace on a new database, `store init` done, with environment `sb` (its token read from
+    /// `$SB_TOKEN`, which every run gets) and request `promo`.
+    private func teamStore(_ sandbox: TestSandbox, guardSeconds: String = "0") async throws -> Workspace {
+        let work = try Workspace(store: try TestPostgres.database())
+        work.environment["SB_TOKEN"] = TestSandbox.token
+        let initialized = try await work.salvo("store", "init")
+        #expect(initialized.status == 0, "\(initialized)")
+        let add = try await work.salvo(
+            "env", "add", "sb", "--base-url", sandbox.url, "--token-env", "SB_TOKEN", "--guard", guardSeconds)
+        #expect(add.status == 0, "\(add)")
+        try await work.addRequest("promo", "--trigger", "1", "--phone", "{{phone}}", "--content", "code={{code}}")
+        return work
+    }
+
+    private func rows(_ work: Workspace, _ count: Int) throws -> String {
+        var csv = "phone,code\n"
+        for index in 0..<count { csv += "+7\(String(format: "%010d", index)),\(String(format: "%03d", index))\n" }
+        let path = work.folder + "/rows.csv"
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("a database without salvo's schema: every command exits 4 pointing to store init, which makes it once")
+    func initialization() async throws {
+        let url = try TestPostgres.database()
+        let work = try Workspace(store: url)
+        for command in [["env", "list"], ["env", "add", "x", "--base-url", "https://e.example", "--token-env", "T"]] {
+            let outcome = try await work.run(command)
+            #expect(outcome.status == 4, "\(command): \(outcome)")
+            #expect(outcome.stderr.contains("holds no salvo store; create it with `salvo store init`"), "\(outcome)")
+        }
+        #expect(try TestPostgres.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", on: url) == "0\n")
+        let first = try await work.salvo("store", "init")
+        #expect(first.status == 0 && first.stdout.contains("is ready (schema version 1)"), "\(first)")
+        #expect(try await work.salvo("store", "init").status == 0, "a second init changes nothing")
+        let info = try await work.salvo("store", "info", "--json")
+        #expect(info.status == 0 && info.stdout.contains(#""schema_version": 1"#), "\(info)")
+    }
+
+    @Test("a URL is never a path; a server that cannot be reached exits 4 naming it, never the password")
+    func addresses() async throws {
+        let work = try Workspace()
+        let port = try closedPort()
+        let refused = try await work.run(
+            ["env", "list"], env: ["SALVO_STORE": "postgres://salvo:hunter2secret@127.0.0.1:\(port)/salvo"])
+        #expect(refused.status == 4, "\(refused)")
+        #expect(refused.stderr.contains("postgres://salvo@127.0.0.1:\(port)/salvo"), "\(refused)")
+        #expect(!(refused.stdout + refused.stderr).contains("hunter2secret"))
+        for bad in ["postgres://", "postgres://127.0.0.1/salvo", "postgres://u@h/db?sslmode=maybe"] {
+            let outcome = try await work.run(["env", "list"], env: ["SALVO_STORE": bad])
+            #expect(outcome.status == 2 && outcome.stderr.contains("store URL"), "\(bad): \(outcome)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: work.folder + "/postgres:"), "no folder named after a URL")
+        #expect(!FileManager.default.fileExists(atPath: FileManager.default.currentDirectoryPath + "/postgres:"))
+    }
+
+    @Test("no token value in a shared store: --token-stdin is refused, saying to use --token-env; nothing stored")
+    func noTokenValues() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await teamStore(sandbox)
+        let before = try TestPostgres.dump(work.store)
+        let refused = try await work.run(
+            ["env", "add", "prod", "--base-url", sandbox.url, "--token-stdin"], stdin: "a-real-token-123456")
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("holds no token values") && refused.stderr.contains("--token-env"))
+        let edit = try await work.run(["env", "edit", "sb", "--token-stdin"], stdin: "a-real-token-123456")
+        #expect(edit.status == 2, "\(edit)")
+        let after = try TestPostgres.dump(work.store)
+        #expect(after == before, "the store is as it was")
+        #expect(!after.contains("a-real-token-123456"))
+    }
+
+    @Test("send, run, history, runs, export and audit verify work on PostgreSQL as on SQLite; no token in pg_dump")
+    func everyday() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await teamStore(sandbox, guardSeconds: "1d")
+        let send = try await work.salvo("send", "promo", "--var", "phone=+79990000001", "--var", "code=007")
+        #expect(send.status == 0, "\(send)")
+        // The guard sees it from another machine's process too.
+        let again = try await work.run(
+            ["send", "promo", "--var", "phone=+79990000001", "--var", "code=007"], env: ["USER": "other"])
+        #expect(again.status == 0 && again.stdout.contains("skipped   an identical launch"), "\(again)")
+        let data = try rows(work, 40)
+        let run = try await work.salvo("run", "promo", "--data", data, "--concurrency", "4", "--quiet")
+        #expect(run.status == 0, "\(run)")
+        let delivered = await sandbox.deliveries()
+        #expect(delivered.count == 41 && delivered.values.allSatisfy { $0 == 1 }, "\(delivered)")
+        let records = await sandbox.records()
+        #expect(records.contains { $0.body.contains(#""phone":"+79990000001""#) && $0.body.contains(#""code":"007""#) })
+        let history = try await work.history("--limit", "100")
+        #expect(history.count == 42 && history.filter { $0["result"] as? String == "ok" }.count == 41)
+        let runs = try await work.salvo("runs", "--json")
+        #expect(runs.status == 0 && runs.stdout.contains(#""state": "finished""#), "\(runs)")
+        let export = try await work.salvo("export", "history", "--format", "ndjson")
+        #expect(export.status == 0 && export.stdout.split(separator: "\n").count == 42)
+        let verify = try await work.salvo("audit", "verify")
+        #expect(verify.status == 0 && verify.stdout.hasPrefix("ok: 84 ledger entries"), "\(verify)")
+        let dump = try TestPostgres.dump(work.store)
+        #expect(dump.contains("+79990000001") && !dump.contains(TestSandbox.token), "no token in the database")
+    }
+
+    @Test("tampering through psql (a trigger disabled, a row edited, a run forged) fails audit verify")
+    func tampering() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await teamStore(sandbox)
+        #expect(try await work.salvo("send", "promo", "--var", "phone=+79990000002", "--var", "code=1").status == 0)
+        #expect(throws: (any Error).self) {
+            try TestPostgres.execute("UPDATE ledger SET recipient = 'x'", on: work.store)
+        }
+        #expect(throws: (any Error).self) { try TestPostgres.execute("TRUNCATE ledger CASCADE", on: work.store) }
+        #expect(try await work.salvo("audit", "verify").status == 0)
+        try TestPostgres.execute("UPDATE runs SET os_user = 'mallory'", on: work.store)
+        let forged = try await work.salvo("audit", "verify")
+        #expect(forged.status == 1 && forged.stdout.contains("run #1 differs"), "\(forged)")
+        try TestPostgres.execute(
+            "ALTER TABLE ledger DISABLE TRIGGER ledger_no_update; UPDATE ledger SET recipient = '+70000000000' "
+                + "WHERE seq = 1", on: work.store)
+        let verify = try await work.salvo("audit", "verify")
+        #expect(verify.status == 1, "\(verify)")
+        #expect(verify.stdout.contains("ledger entry #1 was changed"), "\(verify)")
+        #expect(verify.stdout.contains("schema: trigger ledger_no_update is disabled"), "\(verify)")
+    }
+
+    @Test("killed with SIGKILL mid-run and resumed on PostgreSQL: every row delivered exactly once")
+    func killAndResume() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await teamStore(sandbox)
+        let data = try rows(work, 300)
+        var process = try work.spawn(["run", "promo", "--data", data, "--concurrency", "8", "--quiet"]).process
+        for point in [60, 180] {
+            #expect(await eventually(60) { await sandbox.records().count >= point || !process.isRunning })
+            kill(process.processIdentifier, SIGKILL)
+            await waitForExit(process)
+            process = try work.spawn(["run", "--resume", "1", "--quiet"]).process
+        }
+        await waitForExit(process)
+        #expect(process.terminationStatus == 0)
+        let delivered = await sandbox.deliveries()
+        #expect(
+            delivered.count == 300 && delivered.values.allSatisfy { $0 == 1 }, "\(delivered.filter { $0.value != 1 })")
+        let history = try await work.history("--run", "1", "--limit", "1000")
+        #expect(history.count == 300 && history.allSatisfy { $0["result"] as? String == "ok" })
+        #expect(try await work.salvo("audit", "verify").status == 0)
+    }
+}

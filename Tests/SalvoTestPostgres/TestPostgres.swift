@@ -1,0 +1,138 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real PostgreSQL for the tests: one throwaway cluster per test process (Debian's `postgresql`, installed by
+/// scripts/install-deps.sh), listening on a Unix socket in a folder of its own, started on first use and stopped
+/// when the process exits; one new database per test. A missing PostgreSQL fails the tests that need it.
+public enum TestPostgres {
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// A new, empty database: its store URL (no salvo schema yet: `store init`, or open with `initialize`).
+    public static func database() throws -> String {
+        let cluster = try Cluster.shared.get()
+        let name = "t_" + UUID().uuidString.lowercased().replacing("-", with: "")
+        try cluster.psql("CREATE DATABASE \(name)", database: "postgres")
+        return cluster.url(name)
+    }
+
+    /// Runs `sql` on the database of store URL `url` as its owner (for tampering), failing on any error.
+    public static func execute(_ sql: String, on url: String) throws {
+        let cluster = try Cluster.shared.get()
+        guard let database = url.split(separator: "?").first?.split(separator: "/").last else {
+            throw Unavailable(description: "not a test database URL: \(url)")
+        }
+        try cluster.psql(sql, database: String(database))
+    }
+
+    /// The output of `sql` on the database of `url` (`psql -At`).
+    public static func query(_ sql: String, on url: String) throws -> String {
+        let cluster = try Cluster.shared.get()
+        let database = String(url.split(separator: "?").first?.split(separator: "/").last ?? "")
+        return try cluster.psql(sql, database: database)
+    }
+
+    /// `pg_dump` of the database of `url`, as text, without the random key of its `restrict` lines (two dumps
+    /// of an unchanged database are equal).
+    public static func dump(_ url: String) throws -> String {
+        let cluster = try Cluster.shared.get()
+        let database = String(url.split(separator: "?").first?.split(separator: "/").last ?? "")
+        let text = try cluster.run(
+            cluster.bin + "/pg_dump", ["-h", cluster.folder, "-p", "\(cluster.port)", "-U", "salvo", database])
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }.joined(separator: "\n")
+    }
+}
+
+/// The cluster, started once per process.
+final class Cluster: Sendable {
+    let folder: String
+    let port: Int
+    let bin: String
+
+    static let shared: Result<Cluster, TestPostgres.Unavailable> = {
+        do throws(TestPostgres.Unavailable) {
+            return .success(try Cluster.start())
+        } catch {
+            return .failure(error)
+        }
+    }()
+
+    private init(folder: String, port: Int, bin: String) {
+        self.folder = folder
+        self.port = port
+        self.bin = bin
+    }
+
+    func url(_ database: String) -> String { "postgres://salvo@localhost:\(port)/\(database)?host=\(folder)" }
+
+    @discardableResult
+    func psql(_ sql: String, database: String) throws(TestPostgres.Unavailable) -> String {
+        try run(
+            bin + "/psql",
+            ["-h", folder, "-p", "\(port)", "-U", "salvo", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
+    }
+
+    private static func start() throws(TestPostgres.Unavailable) -> Cluster {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        guard let version = versions.compactMap(Int.init).max() else {
+            throw TestPostgres.Unavailable(
+                description: "PostgreSQL is not installed (/usr/lib/postgresql/*/bin); run scripts/install-deps.sh")
+        }
+        let bin = "/usr/lib/postgresql/\(version)/bin"
+        let folder = "/tmp/salvo-pg-\(UUID().uuidString.prefix(8))"
+        let port = Int.random(in: 20000...60000)
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let cluster = Cluster(folder: folder, port: port, bin: bin)
+        // initdb refuses root: as root the server runs as the `postgres` user Debian's package made.
+        let asPostgres = geteuid() == 0
+        if asPostgres { _ = try? cluster.run("/bin/chown", ["postgres", folder]) }
+        func server(_ tool: String, _ arguments: [String]) throws(TestPostgres.Unavailable) {
+            if asPostgres {
+                try cluster.run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/" + tool] + arguments)
+            } else {
+                try cluster.run(bin + "/" + tool, arguments)
+            }
+        }
+        try server("initdb", ["-D", folder + "/data", "-A", "trust", "-U", "salvo", "--no-sync", "-E", "UTF8"])
+        try server(
+            "pg_ctl",
+            [
+                "-D", folder + "/data", "-l", folder + "/log", "-w", "-o",
+                "-c listen_addresses='' -k \(folder) -p \(port) -c fsync=off -c max_connections=200", "start",
+            ])
+        stopCommand = strdup(
+            (asPostgres ? "/usr/sbin/runuser -u postgres -- " : "")
+                + "\(bin)/pg_ctl -D \(folder)/data -m immediate stop >/dev/null 2>&1; rm -rf \(folder)")
+        atexit {
+            if let command = stopCommand { _ = system(command) }
+        }
+        return cluster
+    }
+
+    /// Runs a tool through `system` (output to a file: a server started by `pg_ctl` keeps the descriptors it
+    /// was given open for its whole life, and Foundation's Process waits on them) and returns its output.
+    @discardableResult
+    func run(_ path: String, _ arguments: [String]) throws(TestPostgres.Unavailable) -> String {
+        let output = "\(folder).\(UUID().uuidString.prefix(8)).out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let command = ([path] + arguments).map(Self.quoted).joined(separator: " ") + " >\(output) 2>&1 </dev/null"
+        let status = system(command)
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            throw TestPostgres.Unavailable(
+                description:
+                    "\((path as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed: \(text)")
+        }
+        return text
+    }
+
+    private static func quoted(_ text: String) -> String { "'" + text.replacing("'", with: #"'\''"#) + "'" }
+}
+
+/// The command that stops the cluster at exit (a C string: `atexit` handlers capture nothing).
+nonisolated(unsafe) private var stopCommand: UnsafeMutablePointer<CChar>?
