@@ -110,6 +110,17 @@ enum PostgresSchema {
     /// The advisory lock class salvo's locks use (`store init`, and runs by their id).
     static let lockClass: Int32 = 0x5A17
 
+    /// The privileges salvo's role needs: append-only tables take no UPDATE or DELETE (a role without them is the
+    /// safest for machines that only launch).
+    static let privileges: [(table: String, privileges: [String])] = [
+        ("ledger", ["SELECT", "INSERT"]), ("audit_events", ["SELECT", "INSERT"]),
+        ("chain_heads", ["SELECT", "UPDATE"]), ("runs", ["SELECT", "INSERT", "UPDATE"]),
+        ("environments", ["SELECT", "INSERT", "UPDATE", "DELETE"]),
+        ("requests", ["SELECT", "INSERT", "UPDATE", "DELETE"]),
+        ("request_tags", ["SELECT", "INSERT", "DELETE"]), ("defaults", ["SELECT", "UPDATE"]),
+        ("store_meta", ["SELECT"]),
+    ]
+
     /// The append-only triggers every store must have, enabled: without one, a table can be changed unseen.
     static let triggers: [(table: String, name: String)] = [
         ("ledger", "ledger_no_update"), ("ledger", "ledger_no_delete"), ("ledger", "ledger_no_truncate"),

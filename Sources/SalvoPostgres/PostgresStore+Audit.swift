@@ -58,78 +58,46 @@ extension PostgresStore {
     /// Walks both chains in pages of short transactions (never one long snapshot on a shared server),
     /// recomputing every hash, and checks the schema's append-only triggers.
     public func verify() async throws -> VerifyReport {
-        var report = VerifyReport()
-        var previous = HashChain.genesis
-        var expected: Int64 = 1
+        var verifier = ChainVerifier()
+        var next: Int64 = 1
         ledger: while true {
             let page = try await reading { connection in
                 try await connection.rows(
-                    "\(unescaped: Self.ledgerSelect) WHERE seq >= \(expected) ORDER BY seq LIMIT 2000")
+                    "\(unescaped: Self.ledgerSelect) WHERE seq >= \(next) ORDER BY seq LIMIT \(Self.page)")
             }
             for row in page {
-                let seq = try row.integer("seq")
-                guard (try? row.text("prev_hash")) == previous, seq == expected else {
-                    report.problems.append(
-                        "ledger entry #\(seq) does not follow entry #\(expected - 1): an entry before it was deleted, "
-                            + "inserted or re-ordered")
-                    break ledger
-                }
-                guard let entry = try? StoredRecords.ledgerEntry(from: row), Self.holdsExactly(entry, row) else {
-                    report.problems.append(
-                        "ledger entry #\(seq) was changed after it was written (it holds values salvo never writes)")
-                    break ledger
-                }
-                let hash = entry.hash(previous: previous)
-                guard hash == (try? row.text("hash")) else {
-                    report.problems.append(
-                        "ledger entry #\(seq) was changed after it was written (its hash does not match)")
-                    break ledger
-                }
-                previous = hash
-                expected = seq + 1
-                report.ledgerEntries += 1
+                let entry = try? StoredRecords.ledgerEntry(from: row)
+                guard
+                    verifier.ledger(
+                        seq: (try? row.integer("seq")) ?? 0, previousHash: try? row.text("prev_hash"), entry: entry,
+                        holdsExactly: entry.map { Self.holdsExactly($0, row) } ?? false, hash: try? row.text("hash"))
+                else { break ledger }
+                next = ((try? row.integer("seq")) ?? next) + 1
             }
-            if page.count < 2000 { break }
+            if page.count < Self.page { break }
         }
-        report.ledgerHead = previous
-        previous = HashChain.genesis
-        var next: Int64 = 1
+        next = 1
         audit: while true {
             let page = try await reading { connection in
                 try await connection.rows(
-                    "SELECT \(unescaped: Self.auditColumns) FROM audit_events WHERE id >= \(next) ORDER BY id LIMIT 2000"
-                )
+                    """
+                    SELECT \(unescaped: Self.auditColumns) FROM audit_events WHERE id >= \(next) ORDER BY id
+                    LIMIT \(Self.page)
+                    """)
             }
             for row in page {
-                guard let event = try? Self.auditEvent(from: row) else {
-                    report.problems.append(
-                        "audit event #\((try? row.integer("id")) ?? 0) holds values salvo never writes")
-                    break audit
-                }
-                guard event.previousHash == previous, event.id == next else {
-                    report.problems.append(
-                        "audit event #\(event.id) does not follow the one before it: an event was deleted or re-ordered"
-                    )
-                    break audit
-                }
-                let hash = AuditEvent.chainHash(
-                    previous: previous, at: event.at, by: event.by, action: event.action, entity: event.entity,
-                    name: event.name, before: event.before, after: event.after)
-                guard hash == event.hash else {
-                    report.problems.append(
-                        "audit event #\(event.id) was changed after it was written (its hash does not match)")
-                    break audit
-                }
-                previous = hash
-                next = event.id + 1
-                report.auditEvents += 1
+                let id = (try? row.integer("id")) ?? 0
+                guard verifier.audit(id: id, try? Self.auditEvent(from: row)) else { break audit }
+                next = id + 1
             }
-            if page.count < 2000 { break }
+            if page.count < Self.page { break }
         }
-        report.auditHead = previous
-        report.problems += try await reading { connection in try await PostgresSchema.differences(connection) }
-        return report
+        verifier.add(try await reading { connection in try await PostgresSchema.differences(connection) })
+        return verifier.report
     }
+
+    /// Rows per page of `verify`: each page is a short read, never one long snapshot on a shared server.
+    static let page: Int64 = 2000
 
     public func chainHashes(ledgerEntry: Int, auditEvent: Int) async throws -> (ledger: String?, audit: String?) {
         try await reading { connection in
@@ -165,8 +133,51 @@ extension PostgresStore {
         }
     }
 
-    /// The schema's append-only triggers.
+    /// The schema's append-only triggers, and the privileges salvo needs on each table.
     public func check() async throws -> [String] {
-        try await reading { connection in try await PostgresSchema.differences(connection) }
+        try await reading { connection in
+            var problems = try await PostgresSchema.differences(connection)
+            for (table, privileges) in PostgresSchema.privileges {
+                for privilege in privileges {
+                    let granted = try await connection.row(
+                        "SELECT has_table_privilege(current_user, \(table), \(privilege)) AS granted")?.bool("granted")
+                    if granted != true {
+                        problems.append("grants: \(self.url.user) has no \(privilege) on \(table) (salvo needs it)")
+                    }
+                }
+            }
+            return problems
+        }
+    }
+
+    /// The server's version, and warnings about settings that could lose attempts the server acknowledged: a
+    /// standby without synchronous replication (a failover loses what it had not received), `fsync` or
+    /// `synchronous_commit` off.
+    public func serverNotes() async throws -> [String] {
+        try await reading { connection in
+            let row = try await connection.row(
+                """
+                SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync,
+                    current_setting('synchronous_commit') AS synchronous_commit,
+                    current_setting('synchronous_standby_names') AS synchronous_standbys,
+                    (SELECT count(*) FROM pg_stat_replication) AS standbys
+                """)
+            var notes = ["PostgreSQL \(try row?.text("version") ?? "?")"]
+            let standbys = try row?.integer("standbys") ?? 0
+            if standbys > 0, (try row?.text("synchronous_standbys") ?? "").isEmpty {
+                notes.append(
+                    "warning: the server has \(standbys) standby(s) but no synchronous replication: a failover could "
+                        + "lose attempts it had acknowledged (set synchronous_standby_names)")
+            }
+            if try row?.text("fsync") == "off" {
+                notes.append(
+                    "warning: fsync is off on the server: a crash of its machine could lose acknowledged attempts")
+            }
+            if try row?.text("synchronous_commit") == "off" {
+                notes.append(
+                    "warning: synchronous_commit is off: the server acknowledges commits before they are durable")
+            }
+            return notes
+        }
     }
 }

@@ -22,6 +22,11 @@ extension SQLiteStore {
         }
     }
 
+    /// The SQLite library's version.
+    public func serverNotes() throws -> [String] {
+        try read { db in ["SQLite \(try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "?")"] }
+    }
+
     /// SQLite's integrity and foreign-key checks, and the schema against the migrations'; empty when the store
     /// is sound.
     public func check() throws -> [String] {

@@ -6,69 +6,29 @@ extension SQLiteStore {
     /// Walks the ledger's and the audit trail's hash chains in order, recomputing every hash.
     public func verify() throws -> VerifyReport {
         let schema = try schemaDifferences()
-        var report = try read { db in
-            var report = VerifyReport()
-            var previous = HashChain.genesis
-            var expectedSeq: Int64 = 1
+        var verifier = try read { db in
+            var verifier = ChainVerifier()
             let ledger = try Row.fetchCursor(db, sql: "SELECT * FROM ledger ORDER BY seq")
             while let row = try ledger.next() {
-                let seq: Int64 = row["seq"]
                 let stored = StoredRow(row: row)
-                if (try? stored.text("prev_hash")) != previous || seq != expectedSeq {
-                    report.problems.append(
-                        "ledger entry #\(seq) does not follow entry #\(expectedSeq - 1): an entry before it was deleted, "
-                            + "inserted or re-ordered")
-                    break
-                }
                 // The typed entry the row holds, hashed as every backend hashes it; a row that holds anything its
                 // typed entry does not (or values salvo never writes) was changed.
-                guard let entry = try? StoredRecords.ledgerEntry(from: StoredRow(row: row)),
-                    Self.holdsExactly(entry, row)
-                else {
-                    report.problems.append(
-                        "ledger entry #\(seq) was changed after it was written (it holds values salvo never writes)")
-                    break
-                }
-                let hash = entry.hash(previous: previous)
-                guard hash == (try? stored.text("hash")) else {
-                    report.problems.append(
-                        "ledger entry #\(seq) was changed after it was written (its hash does not match)")
-                    break
-                }
-                previous = hash
-                expectedSeq = seq + 1
-                report.ledgerEntries += 1
+                let entry = try? StoredRecords.ledgerEntry(from: stored)
+                guard
+                    verifier.ledger(
+                        seq: row["seq"], previousHash: try? stored.text("prev_hash"), entry: entry,
+                        holdsExactly: entry.map { Self.holdsExactly($0, row) } ?? false,
+                        hash: try? stored.text("hash"))
+                else { break }
             }
-            report.ledgerHead = previous
-            previous = HashChain.genesis
             let events = try Row.fetchCursor(db, sql: "SELECT * FROM audit_events ORDER BY id")
             while let row = try events.next() {
-                guard let event = try? Self.auditEvent(from: row) else {
-                    report.problems.append("audit event #\(row["id"] as Int64) holds values salvo never writes")
-                    break
-                }
-                guard event.previousHash == previous else {
-                    report.problems.append(
-                        "audit event #\(event.id) does not follow the one before it: an event was deleted or re-ordered"
-                    )
-                    break
-                }
-                let hash = AuditEvent.chainHash(
-                    previous: previous, at: event.at, by: event.by, action: event.action, entity: event.entity,
-                    name: event.name, before: event.before, after: event.after)
-                guard hash == event.hash else {
-                    report.problems.append(
-                        "audit event #\(event.id) was changed after it was written (its hash does not match)")
-                    break
-                }
-                previous = hash
-                report.auditEvents += 1
+                guard verifier.audit(id: row["id"], try? Self.auditEvent(from: row)) else { break }
             }
-            report.auditHead = previous
-            return report
+            return verifier
         }
-        report.problems += schema
-        return report
+        verifier.add(schema)
+        return verifier.report
     }
 }
 

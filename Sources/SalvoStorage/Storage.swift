@@ -15,6 +15,9 @@ public protocol Storage: CollectionStore, LedgerStore, RunStore, AuditStore {
     func info() async throws -> StoreInfo
     /// The backend's own consistency checks; empty when the store is sound.
     func check() async throws -> [String]
+    /// What the backend says about where the store lives, for `store check`: its server's version, and warnings
+    /// that are no fault of the store (a setting that could lose acknowledged attempts).
+    func serverNotes() async throws -> [String]
     /// Lets the store go, finishing what its backend needs at the end (SQLite: a WAL checkpoint after writes).
     func close() async
 }

@@ -45,6 +45,10 @@ struct PostgresTests {
         let first = try await work.salvo("store", "init")
         #expect(first.status == 0 && first.stdout.contains("is ready (schema version 1)"), "\(first)")
         #expect(try await work.salvo("store", "init").status == 0, "a second init changes nothing")
+        let check = try await work.salvo("store", "check")
+        #expect(check.status == 0 && check.stdout.hasPrefix("PostgreSQL 15"), "\(check)")
+        // The tests' throwaway server runs without fsync: store check says what that risks.
+        #expect(check.stdout.contains("warning: fsync is off on the server"), "\(check)")
         let info = try await work.salvo("store", "info", "--json")
         #expect(info.status == 0 && info.stdout.contains(#""schema_version": 1"#), "\(info)")
     }

@@ -12,7 +12,10 @@ struct StoreCheck: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext(global)
-        let problems = try await context.withStore { store in try await store.check() }
+        let (problems, notes) = try await context.withStore { store in
+            (try await store.check(), try await store.serverNotes())
+        }
+        notes.forEach(context.console.out)
         guard problems.isEmpty else {
             problems.forEach(context.console.out)
             throw CommandError("the store \(context.storePath) has \(problems.count) problem(s)", status: .store)
