@@ -6,15 +6,40 @@ import SalvoStorage
 /// The ledger: append-only attempts and outcomes, chained by hash in `seq` order, numbered from the ledger's head
 /// row, which each appending transaction locks.
 extension PostgresStore {
-    public func record(outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt])
-        async throws -> [Int64]
-    {
+    public func record(
+        outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt], guards: [DuplicateGuard?]
+    ) async throws -> [LedgerWrite] {
         try await transaction { connection in
+            // The guarded recipients' keys are locked first, in one order (then the chain's head, in
+            // appendLedger): a launch of the same recipient from another machine waits here until this
+            // transaction ends, and then sees this one's attempt.
+            let keys = Set(zip(attempts, guards).compactMap { $1 == nil ? nil : Self.guardKey($0) }).sorted()
+            if !keys.isEmpty {
+                try await connection.run(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(\(keys)::text[]) AS k ORDER BY k")
+            }
             for (attempt, outcome) in outcomes { _ = try await self.appendOutcome(connection, of: attempt, outcome) }
-            var ids: [Int64] = []
-            for attempt in attempts { ids.append(try await self.appendAttempt(connection, attempt)) }
-            return ids
+            var writes: [LedgerWrite] = []
+            for (attempt, check) in zip(attempts, guards) {
+                if let check, let hit = try await self.guardHit(connection, like: attempt, guard: check) {
+                    let seq = try await self.appendAttempt(connection, attempt)
+                    _ = try await self.appendOutcome(
+                        connection, of: seq, LaunchOutcome(result: .skipped, transportError: hit.reason))
+                    writes.append(LedgerWrite(id: seq, skippedFor: hit))
+                } else {
+                    writes.append(LedgerWrite(id: try await self.appendAttempt(connection, attempt)))
+                }
+            }
+            return writes
         }
+    }
+
+    /// What identical launches share under either rule: where, which method and trigger, to whom.
+    private static func guardKey(_ attempt: LaunchAttempt) -> String {
+        [
+            attempt.environmentUID ?? attempt.environment, attempt.method, attempt.identity.trigger ?? "",
+            attempt.identity.recipient,
+        ].joined(separator: "\u{1F}")
     }
 
     public func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) async throws -> Int64 {
@@ -26,42 +51,47 @@ extension PostgresStore {
     }
 
     public func lastSuccess(like attempt: LaunchAttempt, guard check: DuplicateGuard) async throws -> GuardHit? {
-        try await reading { connection in
-            var statement = SQLStatement()
-            var conditions = [
-                "a.kind = 'attempt'", "a.recipient = \(statement.bind(attempt.identity.recipient))",
-                "a.trigger_id IS NOT DISTINCT FROM \(statement.bind(attempt.identity.trigger))",
-                "a.method = \(statement.bind(attempt.method))",
-            ]
-            let since = statement.bind(check.since)
+        try await reading { connection in try await self.guardHit(connection, like: attempt, guard: check) }
+    }
+
+    /// The guard's lookup on `connection` (inside the caller's transaction, when it has one).
+    private func guardHit(_ connection: PostgresConnection, like attempt: LaunchAttempt, guard check: DuplicateGuard)
+        async throws -> GuardHit?
+    {
+        var statement = SQLStatement()
+        var conditions = [
+            "a.kind = 'attempt'", "a.recipient = \(statement.bind(attempt.identity.recipient))",
+            "a.trigger_id IS NOT DISTINCT FROM \(statement.bind(attempt.identity.trigger))",
+            "a.method = \(statement.bind(attempt.method))",
+        ]
+        let since = statement.bind(check.since)
+        conditions.append(
+            """
+            ((o.result = 'ok' AND o.at >= \(since)) OR ((o.result IS NULL OR o.result = 'unknown') AND a.at >= \(since)
+                AND NOT EXISTS (
+                    SELECT 1 FROM ledger l WHERE l.request_id = a.request_id AND l.kind = 'attempt'
+                        AND l.seq > a.seq)))
+            """)
+        let environment = statement.bind(attempt.environment)
+        if let uid = attempt.environmentUID {
             conditions.append(
-                """
-                ((o.result = 'ok' AND o.at >= \(since)) OR ((o.result IS NULL OR o.result = 'unknown') AND a.at >= \(since)
-                    AND NOT EXISTS (
-                        SELECT 1 FROM ledger l WHERE l.request_id = a.request_id AND l.kind = 'attempt'
-                            AND l.seq > a.seq)))
-                """)
-            let environment = statement.bind(attempt.environment)
-            if let uid = attempt.environmentUID {
-                conditions.append(
-                    "(a.environment_uid = \(statement.bind(uid)) OR (a.environment_uid IS NULL AND a.environment = \(environment)))"
-                )
-            } else {
-                conditions.append("a.environment = \(environment)")
-            }
-            if check.rule == .content {
-                conditions.append(
-                    "(a.content_key = \(statement.bind(attempt.contentKey)) OR (a.content_key IS NULL "
-                        + "AND a.request_body = \(statement.bind(attempt.body))))")
-            }
-            statement.text = """
-                SELECT a.seq, o.result FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
-                WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq DESC LIMIT 1
-                """
-            return try await connection.row(statement.query).map {
-                GuardHit(
-                    ledgerID: try $0.integer("seq"), rule: check.rule, pending: try $0.optionalText("result") != "ok")
-            }
+                "(a.environment_uid = \(statement.bind(uid)) OR (a.environment_uid IS NULL AND a.environment = \(environment)))"
+            )
+        } else {
+            conditions.append("a.environment = \(environment)")
+        }
+        if check.rule == .content {
+            conditions.append(
+                "(a.content_key = \(statement.bind(attempt.contentKey)) OR (a.content_key IS NULL "
+                    + "AND a.request_body = \(statement.bind(attempt.body))))")
+        }
+        statement.text = """
+            SELECT a.seq, o.result FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq DESC LIMIT 1
+            """
+        return try await connection.row(statement.query).map {
+            GuardHit(
+                ledgerID: try $0.integer("seq"), rule: check.rule, pending: try $0.optionalText("result") != "ok")
         }
     }
 

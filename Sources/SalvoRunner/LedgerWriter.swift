@@ -6,7 +6,7 @@ import SalvoStorage
 /// durable, which keeps "committed, then sent" for every launch.
 actor LedgerWriter {
     private let ledger: any LaunchLedger
-    private var attempts: [(LaunchAttempt, CheckedContinuation<Int64, any Error>)] = []
+    private var attempts: [(LaunchAttempt, DuplicateGuard?, CheckedContinuation<LedgerWrite, any Error>)] = []
     private var outcomes: [(attempt: Int64, outcome: LaunchOutcome)] = []
     private var committing = false
     private var outcomeTimerSet = false
@@ -21,11 +21,12 @@ actor LedgerWriter {
         self.ledger = ledger
     }
 
-    /// Commits `attempt` (with whatever else is waiting) and returns its ledger id.
-    func record(_ attempt: LaunchAttempt) async throws -> Int64 {
+    /// Commits `attempt` (with whatever else is waiting) and returns its ledger id, or with `guard`, what the
+    /// guard checked again in the transaction made of it (skipped: not to be sent).
+    func record(_ attempt: LaunchAttempt, guard check: DuplicateGuard? = nil) async throws -> LedgerWrite {
         if let failure { throw failure }
         return try await withCheckedThrowingContinuation { continuation in
-            attempts.append((attempt, continuation))
+            attempts.append((attempt, check, continuation))
             startCommitting()
         }
     }
@@ -83,15 +84,15 @@ actor LedgerWriter {
             let done = outcomes
             attempts.removeAll(keepingCapacity: true)
             outcomes.removeAll(keepingCapacity: true)
-            let pending = batch.map(\.0)
             do {
                 guard failure == nil else { throw failure! }
-                let ids = try await ledger.record(outcomes: done, attempts: pending)
+                let writes = try await ledger.record(
+                    outcomes: done, attempts: batch.map(\.0), guards: batch.map(\.1))
                 committedBatches += 1
-                for ((_, continuation), id) in zip(batch, ids) { continuation.resume(returning: id) }
+                for ((_, _, continuation), write) in zip(batch, writes) { continuation.resume(returning: write) }
             } catch {
                 failure = failure ?? error
-                for (_, continuation) in batch { continuation.resume(throwing: error) }
+                for (_, _, continuation) in batch { continuation.resume(throwing: error) }
             }
             let ready = batchWaiters.filter { $0.batch <= committedBatches || failure != nil }
             batchWaiters.removeAll { $0.batch <= committedBatches || failure != nil }

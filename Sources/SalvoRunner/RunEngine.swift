@@ -214,10 +214,23 @@ public final class RunEngine: Sendable {
         }
         // Whether an earlier try (or, for a resumed launch, the interrupted run) may have delivered it.
         var mayHaveLeft = launch.resumed
+        // The guard is checked once more where the first try is recorded, under a lock every process takes:
+        // another machine's identical launch recorded meanwhile makes this one skipped.
+        var recheck = launch.resumed ? nil : launch.duplicateGuard
         while true {
             let id: Int64
             do {
-                id = try await writer.record(plan.attempt)
+                let write = try await writer.record(plan.attempt, guard: recheck)
+                recheck = nil
+                id = write.id
+                if let hit = write.skippedFor {
+                    settled.hit = hit
+                    await observer.finished(
+                        FinishedLaunch(
+                            id: id, attempt: plan.attempt,
+                            outcome: LaunchOutcome(result: .skipped, transportError: hit.reason), guardHit: hit))
+                    return
+                }
             } catch {
                 fail(error)
                 return

@@ -6,13 +6,23 @@ import SalvoStorage
 /// The ledger: append-only attempts and outcomes, chained by hash in `seq` order. Rows are written through
 /// `appendLedger`, the only place that computes the chain.
 extension SQLiteStore {
-    public func record(outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt])
-        async throws -> [Int64]
-    {
+    public func record(
+        outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt], guards: [DuplicateGuard?]
+    ) async throws -> [LedgerWrite] {
         try await onLedgerThread {
+            // One write transaction at a time per store (SQLite's own lock): the guard checked again here sees
+            // every attempt other processes committed before.
             try self.write { db in
                 for (attempt, outcome) in outcomes { _ = try self.appendOutcome(db, of: attempt, outcome) }
-                return try attempts.map { try self.appendAttempt(db, $0) }
+                return try zip(attempts, guards).map { attempt, check in
+                    if let check, let hit = try self.guardHit(db, like: attempt, guard: check) {
+                        let seq = try self.appendAttempt(db, attempt)
+                        _ = try self.appendOutcome(
+                            db, of: seq, LaunchOutcome(result: .skipped, transportError: hit.reason))
+                        return LedgerWrite(id: seq, skippedFor: hit)
+                    }
+                    return LedgerWrite(id: try self.appendAttempt(db, attempt))
+                }
             }
         }
     }
@@ -36,42 +46,46 @@ extension SQLiteStore {
     }
 
     public func lastSuccess(like attempt: LaunchAttempt, guard check: DuplicateGuard) throws -> GuardHit? {
-        try read { db in
-            // The environment by its identity, and by name for attempts recorded before identities existed.
-            // Identical and successful within the window, or identical and perhaps delivered: the latest attempt
-            // of its launch has no outcome (in flight, or its process died) or an unknown one.
-            var conditions = [
-                "a.kind = 'attempt'", "a.recipient = ?", "a.trigger_id IS ?", "a.method = ?",
-                """
-                ((o.result = 'ok' AND o.at >= ?) OR ((o.result IS NULL OR o.result = 'unknown') AND a.at >= ?
-                    AND NOT EXISTS (
-                        SELECT 1 FROM ledger l WHERE l.request_id = a.request_id AND l.kind = 'attempt'
-                            AND l.seq > a.seq)))
-                """,
-            ]
-            var arguments: StatementArguments = [
-                attempt.identity.recipient, attempt.identity.trigger, attempt.method, check.since, check.since,
-            ]
-            if let uid = attempt.environmentUID {
-                conditions.append("(a.environment_uid = ? OR (a.environment_uid IS NULL AND a.environment = ?))")
-                arguments += [uid, attempt.environment]
-            } else {
-                conditions.append("a.environment = ?")
-                arguments += [attempt.environment]
-            }
-            if check.rule == .content {
-                conditions.append("(a.content_key = ? OR (a.content_key IS NULL AND a.request_body = ?))")
-                arguments += [attempt.contentKey, attempt.body]
-            }
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT a.seq, o.result FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
-                    WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq DESC LIMIT 1
-                    """,
-                arguments: arguments)
-            return row.map { GuardHit(ledgerID: $0["seq"], rule: check.rule, pending: $0["result"] as String? != "ok") }
+        try read { db in try guardHit(db, like: attempt, guard: check) }
+    }
+
+    /// The guard's lookup inside the caller's transaction.
+    private func guardHit(_ db: Database, like attempt: LaunchAttempt, guard check: DuplicateGuard) throws -> GuardHit?
+    {
+        // The environment by its identity, and by name for attempts recorded before identities existed.
+        // Identical and successful within the window, or identical and perhaps delivered: the latest attempt
+        // of its launch has no outcome (in flight, or its process died) or an unknown one.
+        var conditions = [
+            "a.kind = 'attempt'", "a.recipient = ?", "a.trigger_id IS ?", "a.method = ?",
+            """
+            ((o.result = 'ok' AND o.at >= ?) OR ((o.result IS NULL OR o.result = 'unknown') AND a.at >= ?
+                AND NOT EXISTS (
+                    SELECT 1 FROM ledger l WHERE l.request_id = a.request_id AND l.kind = 'attempt'
+                        AND l.seq > a.seq)))
+            """,
+        ]
+        var arguments: StatementArguments = [
+            attempt.identity.recipient, attempt.identity.trigger, attempt.method, check.since, check.since,
+        ]
+        if let uid = attempt.environmentUID {
+            conditions.append("(a.environment_uid = ? OR (a.environment_uid IS NULL AND a.environment = ?))")
+            arguments += [uid, attempt.environment]
+        } else {
+            conditions.append("a.environment = ?")
+            arguments += [attempt.environment]
         }
+        if check.rule == .content {
+            conditions.append("(a.content_key = ? OR (a.content_key IS NULL AND a.request_body = ?))")
+            arguments += [attempt.contentKey, attempt.body]
+        }
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT a.seq, o.result FROM ledger a LEFT JOIN ledger o ON o.attempt_seq = a.seq
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq DESC LIMIT 1
+                """,
+            arguments: arguments)
+        return row.map { GuardHit(ledgerID: $0["seq"], rule: check.rule, pending: $0["result"] as String? != "ok") }
     }
 
     /// Starts a run (a `send` is a run of one launch), enters it into the audit trail, and returns its id.

@@ -66,6 +66,29 @@ public protocol CollectionStore: Sendable {
         -> [ImportEntry]
 }
 
+/// Where a recorded attempt went: its ledger id, and the identical launch it was skipped for when its guard,
+/// checked again in the recording transaction, found one (it is then recorded as skipped, not to be sent).
+public struct LedgerWrite: Equatable, Sendable {
+    public var id: Int64
+    public var skippedFor: GuardHit?
+
+    public init(id: Int64, skippedFor: GuardHit? = nil) {
+        self.id = id
+        self.skippedFor = skippedFor
+    }
+}
+
+extension LaunchLedger {
+    /// Commits outcomes, then attempts with no guard to check again, and returns the attempts' ledger ids.
+    public func record(outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt])
+        async throws -> [Int64]
+    {
+        try await record(
+            outcomes: outcomes, attempts: attempts, guards: Array(repeating: nil, count: attempts.count)
+        ).map(\.id)
+    }
+}
+
 extension CollectionStore {
     /// The whole collection.
     public func requests() async throws -> [LaunchRequest] { try await requests(inFolder: nil, tag: nil) }
@@ -73,10 +96,17 @@ extension CollectionStore {
 
 /// What the run engine writes, and the one question it asks: the duplicate guard's lookup.
 public protocol LaunchLedger: Sendable {
-    /// Commits outcomes of earlier attempts, then new attempts, in one transaction, and returns the attempts'
-    /// ledger ids. Returns only once durable: no launch is sent before its attempt is.
-    func record(outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt]) async throws
-        -> [Int64]
+    /// Commits outcomes of earlier attempts, then new attempts, in one transaction, and returns where each
+    /// attempt went. Returns only once durable: no launch is sent before its attempt is.
+    ///
+    /// An attempt given a guard (`guards`, index for index; nil: none) is checked again inside the transaction,
+    /// under a lock of its recipient's key that every process on the store takes: when an identical launch was
+    /// recorded since the engine's own lookup (by another process, another machine), it is recorded as skipped
+    /// instead and must not be sent. Two processes launching the same recipient at the same moment cannot both
+    /// pass.
+    func record(
+        outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt], guards: [DuplicateGuard?]
+    ) async throws -> [LedgerWrite]
     /// Commits a launch that was not sent (the guard skipped it) with its outcome, in one transaction.
     func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) async throws -> Int64
     /// The newest launch identical to `attempt` under `guard`'s rule that succeeded at or after its start, or

@@ -162,4 +162,35 @@ struct PostgresTests {
         #expect(history.count == 300 && history.allSatisfy { $0["result"] as? String == "ok" })
         #expect(try await work.salvo("audit", "verify").status == 0)
     }
+
+    @Test(
+        "two machines running the same recipients at the same moment with the guard on: each delivered once",
+        arguments: [false, true])
+    func guardAcrossProcesses(onPostgres: Bool) async throws {
+        let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 5 }
+        defer { Task { await sandbox.stop() } }
+        let work: Workspace
+        if onPostgres {
+            work = try await teamStore(sandbox, guardSeconds: "1d")
+        } else {
+            work = try Workspace()
+            work.environment["SB_TOKEN"] = TestSandbox.token
+            #expect(
+                try await work.salvo(
+                    "env", "add", "sb", "--base-url", sandbox.url, "--token-env", "SB_TOKEN", "--guard", "1d"
+                ).status == 0)
+            try await work.addRequest("promo", "--trigger", "1", "--phone", "{{phone}}", "--content", "code={{code}}")
+        }
+        let data = try rows(work, 60)
+        let machines = try (0..<3).map { _ in
+            try work.spawn(["run", "promo", "--data", data, "--concurrency", "4", "--quiet"]).process
+        }
+        for machine in machines { await waitForExit(machine) }
+        let delivered = await sandbox.deliveries()
+        #expect(delivered.count == 60, "\(delivered.count)")
+        #expect(delivered.values.allSatisfy { $0 == 1 }, "\(delivered.filter { $0.value != 1 })")
+        let history = try await work.history("--limit", "1000")
+        #expect(history.count == 180 && history.filter { $0["result"] as? String == "ok" }.count == 60)
+        #expect(try await work.salvo("audit", "verify").status == 0)
+    }
 }

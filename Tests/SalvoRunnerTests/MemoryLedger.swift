@@ -17,18 +17,25 @@ final class MemoryLedger: LaunchLedger {
 
     var all: [Entry] { entries.withLock { $0 } }
 
-    func record(outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt]) async throws
-        -> [Int64]
-    {
+    func record(
+        outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt], guards: [DuplicateGuard?]
+    ) async throws -> [LedgerWrite] {
         commits.add(1, ordering: .relaxed)
         return entries.withLock { entries in
             for (id, outcome) in outcomes {
                 if let index = entries.firstIndex(where: { $0.id == id }) { entries[index].outcome = outcome }
             }
-            return attempts.map { attempt in
+            return zip(attempts, guards).map { attempt, check in
                 let id = Int64(entries.count + 1)
-                entries.append(Entry(id: id, attempt: attempt))
-                return id
+                let hit = check.flatMap { check in
+                    entries.last { $0.outcome?.result == .ok && check.key(of: $0.attempt) == check.key(of: attempt) }
+                        .map { GuardHit(ledgerID: $0.id, rule: check.rule) }
+                }
+                entries.append(
+                    Entry(
+                        id: id, attempt: attempt,
+                        outcome: hit.map { LaunchOutcome(result: .skipped, transportError: $0.reason) }))
+                return LedgerWrite(id: id, skippedFor: hit)
             }
         }
     }

@@ -16,10 +16,11 @@ struct RunEngineGuardTests {
         let store: SQLiteStore
         init(_ store: SQLiteStore) { self.store = store }
 
-        func record(outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt]) async throws
-            -> [Int64]
-        {
-            try await store.record(outcomes: outcomes, attempts: attempts)
+        func record(
+            outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt],
+            guards: [DuplicateGuard?]
+        ) async throws -> [LedgerWrite] {
+            try await store.record(outcomes: outcomes, attempts: attempts, guards: guards)
         }
 
         func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) async throws -> Int64 {

@@ -167,4 +167,46 @@ struct LedgerConformance {
             #expect(try await under.store.history(HistoryFilter(limit: .max)).count == 200)
         }
     }
+
+    @Test(
+        "the guard checked again where attempts are recorded: of identical launches from two writers at once, one is sent",
+        arguments: Backend.all)
+    func guardAtRecord(_ backend: Backend) async throws {
+        try await backend.withStore { under in
+            try await under.store.addEnvironment(.sample())
+            let other = try await under.another(Operator(user: "other", host: "other-host"))
+            let window = DuplicateGuard(since: "2027-01-15T07:00:00.000Z", rule: .content)
+            let recipients = (0..<10).map { "r\($0)@x.io" }
+            // Each writer looked the recipients up (nothing found) and now records them, at the same time.
+            let writes = try await withThrowingTaskGroup(of: [(String, LedgerWrite)].self) { group in
+                for store in [under.store, other] {
+                    group.addTask {
+                        let launches = try await Launches.start(store)
+                        var writes: [(String, LedgerWrite)] = []
+                        for (index, recipient) in recipients.enumerated() {
+                            let write = try await store.record(
+                                outcomes: [], attempts: [launches.attempt(recipient, ordinal: index + 1)],
+                                guards: [window])
+                            writes.append((recipient, write[0]))
+                        }
+                        return writes
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            await other.close()
+            for recipient in recipients {
+                let mine = writes.filter { $0.0 == recipient }.map(\.1)
+                #expect(mine.count == 2 && mine.filter { $0.skippedFor == nil }.count == 1, "\(recipient): \(mine)")
+                // The one skipped names the other, whose outcome is not known yet (it is in flight).
+                let sent = try #require(mine.first { $0.skippedFor == nil })
+                #expect(
+                    mine.first { $0.skippedFor != nil }?.skippedFor
+                        == GuardHit(ledgerID: sent.id, rule: .content, pending: true))
+            }
+            let history = try await under.store.history(HistoryFilter(limit: .max))
+            #expect(history.filter { $0.result == .skipped }.count == 10)
+            #expect(try await under.store.verify().problems.isEmpty)
+        }
+    }
 }
