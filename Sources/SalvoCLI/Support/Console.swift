@@ -25,10 +25,10 @@ struct Console: Sendable, Diagnostics {
         captured = nil
     }
 
-    /// A console whose output `captured` keeps, without colour.
-    init(capturing captured: CapturedOutput) {
-        colourOut = false
-        colourErr = false
+    /// A console whose output `captured` keeps, without colour unless `colour` (as on a terminal).
+    init(capturing captured: CapturedOutput, colour: Bool = false) {
+        colourOut = colour
+        colourErr = colour
         interactive = false
         self.captured = captured
     }

@@ -1,0 +1,35 @@
+import Testing
+
+@testable import SalvoCLI
+
+@Suite("Tables: colour is no width, data never drives the terminal")
+struct TableTests {
+    let headers = ["ID", "RECIPIENT", "RESULT"]
+    let rows = [["1", "a@x.io", "ok"], ["22", "\u{1B}[31mred\u{1B}[0m\nline\u{7}", "rejected"]]
+
+    @Test("a coloured table lines up exactly as a plain one: the header's bold codes count for nothing")
+    func colour() {
+        let plain = Table(headers: headers, rows: rows).render(console: Console(capturing: CapturedOutput()))
+        let coloured = Table(headers: headers, rows: rows).render(
+            console: Console(capturing: CapturedOutput(), colour: true))
+        #expect(coloured.hasPrefix("\u{1B}[1mID"), "the header is bold")
+        #expect(coloured.replacing(/\x{1B}\[[0-9;]*m/, with: "") == plain)
+        let lines = plain.split(separator: "\n").map(Array.init)
+        #expect(lines.count == 3)
+        // The last column starts at the same character on every line.
+        let column = try? #require(String(lines[0]).firstRange(of: "RESULT")).lowerBound.utf16Offset(
+            in: String(lines[0]))
+        #expect(String(lines[1].dropFirst(column ?? 0)) == "ok", "\(plain)")
+        #expect(String(lines[2].dropFirst(column ?? 0)) == "rejected", "\(plain)")
+        #expect(lines.allSatisfy { $0.last != " " }, "no trailing spaces")
+        #expect(!plain.hasSuffix("\n"), "no trailing blank line")
+    }
+
+    @Test("escapes and control characters in data are shown escaped, never written to the terminal")
+    func controlCharacters() {
+        let plain = Table(headers: headers, rows: rows).render(console: Console(capturing: CapturedOutput()))
+        #expect(!plain.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(plain.contains(#"\e[31mred\e[0m\nline\u{7}"#), "\(plain)")
+        #expect(Table.shown("plain text, ünïcödé 日本") == "plain text, ünïcödé 日本")
+    }
+}
