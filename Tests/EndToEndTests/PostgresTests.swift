@@ -62,6 +62,12 @@ struct PostgresTests {
         #expect(refused.status == 4, "\(refused)")
         #expect(refused.stderr.contains("postgres://salvo@127.0.0.1:\(port)/salvo"), "\(refused)")
         #expect(!(refused.stdout + refused.stderr).contains("hunter2secret"))
+        let flag = try await work.run([
+            "env", "list", "--store", "postgres://salvo:hunter2secret@127.0.0.1:\(port)/salvo",
+        ])
+        #expect(
+            flag.status == 4 && flag.stderr.contains("the password in --store shows in the process list"), "\(flag)")
+        #expect(!(flag.stdout + flag.stderr).contains("hunter2secret"))
         for bad in ["postgres://", "postgres://127.0.0.1/salvo", "postgres://u@h/db?sslmode=maybe"] {
             let outcome = try await work.run(["env", "list"], env: ["SALVO_STORE": bad])
             #expect(outcome.status == 2 && outcome.stderr.contains("store URL"), "\(bad): \(outcome)")
