@@ -210,13 +210,7 @@ extension PostgresStore {
                 counts[kind] = Int(try result.integer("n"))
             }
         }
-        var state = RunState(rawValue: facts.state) ?? .running
-        // A run whose process is gone (killed, crashed) is not running, whatever its row still says.
-        if state == .running, !(try await isRunHeld(connection, facts.id)) { state = .interrupted }
-        return RunInfo(
-            id: facts.id, kind: RunKind(rawValue: facts.kind) ?? .run, startedAt: facts.startedAt,
-            finishedAt: facts.finishedAt, state: state, environment: facts.environment, selection: facts.selection,
-            settings: facts.settings, dataFile: facts.dataFile, dataSHA256: facts.dataSHA256, by: facts.by,
-            counts: counts)
+        let held = facts.state == RunState.running.rawValue ? try await isRunHeld(connection, facts.id) : true
+        return RunInfo(facts: facts, held: held, counts: counts)
     }
 }

@@ -65,39 +65,38 @@ public final class PostgresStore: Storage {
             throw translate(error, location: url.display)
         }
         guard let key else { throw StoreError.corrupt(path: url.display, detail: "store_meta has no fingerprint key") }
-        let client = PostgresClient(configuration: try configuration(url), backgroundLogger: logger)
+        let client = PostgresClient(configuration: configuration(url), backgroundLogger: logger)
         let running = Task { await client.run() }
         return PostgresStore(url: url, client: client, running: running, key: key, author: author, clock: clock)
     }
 
-    private static func configuration(_ url: PostgresURL) throws -> PostgresClient.Configuration {
+    private static func configuration(_ url: PostgresURL) -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
-        if let folder = url.socketFolder {
+        if let socket = socketPath(url) {
             configuration = .init(
-                unixSocketPath: "\(folder)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
-                database: url.database)
+                unixSocketPath: socket, username: url.user, password: url.password, database: url.database)
         } else {
-            let tls: PostgresClient.Configuration.TLS
-            switch url.tls {
-            case .disable: tls = .disable
-            case .prefer:
-                var insecure = TLSConfiguration.makeClientConfiguration()
-                insecure.certificateVerification = .none
-                tls = .prefer(insecure)
-            case .require:
-                var insecure = TLSConfiguration.makeClientConfiguration()
-                insecure.certificateVerification = .none
-                tls = .require(insecure)
-            case .verifyFull: tls = .require(.makeClientConfiguration())
-            }
+            let tls = tlsConfiguration(url)
             configuration = .init(
                 host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
-                tls: tls)
+                tls: url.tls == .disable ? .disable : url.tls == .prefer ? .prefer(tls) : .require(tls))
         }
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 8
         configuration.options.additionalStartupParameters = startupParameters
         return configuration
+    }
+
+    /// The server's Unix socket, when the URL names its folder (`?host=/dir`).
+    private static func socketPath(_ url: PostgresURL) -> String? {
+        url.socketFolder.map { "\($0)/.s.PGSQL.\(url.port)" }
+    }
+
+    /// TLS as libpq means it: the certificate is checked (system roots, host name) only for `verify-full`.
+    private static func tlsConfiguration(_ url: PostgresURL) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if url.tls != .verifyFull { tls.certificateVerification = .none }
+        return tls
     }
 
     /// A statement waiting for a lock gives up rather than hang a launch; a transaction left open by a frozen
@@ -109,14 +108,11 @@ public final class PostgresStore: Storage {
     /// The same settings for a connection of its own, outside the pool (a run's lock).
     static func connectionConfiguration(_ url: PostgresURL) throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
-        if let folder = url.socketFolder {
+        if let socket = socketPath(url) {
             configuration = .init(
-                unixSocketPath: "\(folder)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
-                database: url.database)
+                unixSocketPath: socket, username: url.user, password: url.password, database: url.database)
         } else {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            if url.tls != .verifyFull { tls.certificateVerification = .none }
-            let context = try NIOSSLContext(configuration: tls)
+            let context = try NIOSSLContext(configuration: tlsConfiguration(url))
             configuration = .init(
                 host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
                 tls: url.tls == .disable ? .disable : url.tls == .prefer ? .prefer(context) : .require(context))

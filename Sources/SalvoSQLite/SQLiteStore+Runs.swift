@@ -113,13 +113,7 @@ extension SQLiteStore {
     }
 
     private func runInfo(_ db: Database, _ row: Row) throws -> RunInfo {
-        var info = try Self.runInfo(db, row)
-        // A run whose process is gone (killed, crashed) is not running, whatever its row still says.
-        if info.state == .running, !isRunHeld(info.id) { info.state = .interrupted }
-        return info
-    }
-
-    private static func runInfo(_ db: Database, _ row: Row) throws -> RunInfo {
+        let facts = try StoredRecords.runFacts(from: StoredRow(row: row))
         var counts: [LaunchResult: Int] = [:]
         let results = try Row.fetchAll(
             db,
@@ -129,16 +123,11 @@ extension SQLiteStore {
                 LEFT JOIN ledger o ON o.attempt_seq = la.seq
                 WHERE a.run_id = ? AND a.kind = 'attempt' AND a.try = 1
                 GROUP BY 1
-                """, arguments: [row["id"] as Int64])
+                """, arguments: [facts.id])
         for result in results {
             if let kind = LaunchResult(rawValue: result["result"]) { counts[kind] = result["n"] }
         }
-        return RunInfo(
-            id: row["id"], kind: RunKind(rawValue: row["kind"]) ?? .run, startedAt: row["started_at"],
-            finishedAt: row["finished_at"],
-            state: RunState(rawValue: row["state"]) ?? .running, environment: row["environment"],
-            selection: try JSONParser.parse(row["selection"]), settings: try JSONParser.parse(row["settings"]),
-            dataFile: row["data_file"], dataSHA256: row["data_sha256"],
-            by: Operator(user: row["os_user"], host: row["host"]), counts: counts)
+        let held = facts.state == RunState.running.rawValue ? isRunHeld(facts.id) : true
+        return RunInfo(facts: facts, held: held, counts: counts)
     }
 }

@@ -36,6 +36,17 @@ public struct RunInfo: Sendable {
         self.counts = counts
     }
 
+    /// A run from its stored facts and its launches' counts. `held` says whether a process holds the run now: a
+    /// run stored as running whose process is gone (killed, crashed) shows as interrupted.
+    public init(facts: RunFacts, held: Bool, counts: [LaunchResult: Int]) {
+        let state = RunState(rawValue: facts.state) ?? .running
+        self.init(
+            id: facts.id, kind: RunKind(rawValue: facts.kind) ?? .run, startedAt: facts.startedAt,
+            finishedAt: facts.finishedAt, state: state == .running && !held ? .interrupted : state,
+            environment: facts.environment, selection: facts.selection, settings: facts.settings,
+            dataFile: facts.dataFile, dataSHA256: facts.dataSHA256, by: facts.by, counts: counts)
+    }
+
     /// The run's settings as it was started with them.
     public var record: RunRecord { RunRecord(selection: selection, settings: settings, environment: environment) }
 
