@@ -121,7 +121,7 @@ let package = Package(
         // One conformance suite, run against every backend.
         .testTarget(
             name: "SalvoStorageTests",
-            dependencies: ["SalvoStorage", "SalvoSQLite", "SalvoPostgres", "SalvoTestPostgres"]
+            dependencies: ["SalvoStorage", "SalvoSQLite", "SalvoPostgres", "SalvoRunner", "SalvoTestPostgres"]
         ),
         .testTarget(
             name: "EndToEndTests",

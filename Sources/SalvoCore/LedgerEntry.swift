@@ -8,6 +8,13 @@ public enum LedgerEntry: Sendable {
     case attempt(seq: Int64, at: String, LaunchAttempt, contentKey: String?)
     case outcome(seq: Int64, at: String, runID: Int64, requestID: String, attemptSeq: Int64, LaunchOutcome)
 
+    /// The entry's place in the chain.
+    public var seq: Int64 {
+        switch self {
+        case .attempt(let seq, _, _, _), .outcome(let seq, _, _, _, _, _): seq
+        }
+    }
+
     /// This entry's hash, chained to `previous`.
     public func hash(previous: String) -> String {
         HashChain.hash(previous: previous, fields: fields)

@@ -47,7 +47,7 @@ public enum Name {
     }
 
     /// `text` with control characters shown as `?`, so a message cannot move the terminal's cursor.
-    static func printable(_ text: String) -> String {
+    public static func printable(_ text: String) -> String {
         String(
             String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
     }

@@ -17,14 +17,15 @@ extension PostgresStore {
 
     /// Appends an event to the audit trail inside the caller's transaction, numbered and chained from the trail's
     /// head row, which it locks until the transaction ends: writers on many machines make one gapless chain.
+    /// `at` and `by` are now and this store's author but for a copied event (`store copy`).
     func appendAudit(
         _ connection: PostgresConnection, _ action: AuditEvent.Action, _ entity: AuditEvent.Entity, name: String,
-        before: JSONValue?, after: JSONValue?
+        before: JSONValue?, after: JSONValue?, at: String? = nil, by: Operator? = nil
     ) async throws {
+        let (at, author) = (at ?? now, by ?? author)
         guard let head = try await connection.row("SELECT seq, hash FROM chain_heads WHERE chain = 'audit' FOR UPDATE")
         else { throw StoreError.corrupt(path: location, detail: "the audit trail's head row is missing") }
         let (id, previous) = (try head.integer("seq") + 1, try head.text("hash"))
-        let at = now
         let hash = AuditEvent.chainHash(
             previous: previous, at: at, by: author, action: action, entity: entity, name: name, before: before,
             after: after)

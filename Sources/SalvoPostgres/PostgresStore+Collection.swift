@@ -30,10 +30,14 @@ extension PostgresStore {
         return try await transaction { connection in try await self.insertEnvironment(connection, environment) }
     }
 
+    /// Inserts `environment` with its audit event; the first one becomes the default. `asCopy` (`store copy`):
+    /// as it is, identity kept, with no audit event and no default.
     @discardableResult
-    func insertEnvironment(_ connection: PostgresConnection, _ environment: Environment) async throws -> Bool {
+    func insertEnvironment(_ connection: PostgresConnection, _ environment: Environment, asCopy: Bool = false)
+        async throws -> Bool
+    {
         var environment = environment
-        environment.uid = Self.newUID()
+        if !asCopy { environment.uid = Self.newUID() }
         guard try await Self.environmentID(connection, named: environment.name) == nil else {
             throw StoreError.alreadyExists(kind: "environment", name: environment.name)
         }
@@ -47,6 +51,7 @@ extension PostgresStore {
                 \(environment.auth.rawValue), \(variables)::json, \(Int64(environment.guardSeconds)),
                 \(environment.guardRule.rawValue), \(environment.insecure), \(environment.trailingSlash), \(at), \(at))
             """)
+        if asCopy { return false }
         try await appendAudit(
             connection, .create, .environment, name: environment.name, before: nil, after: document(environment))
         guard try await Self.defaultEnvironmentName(connection) == nil else { return false }
@@ -72,21 +77,26 @@ extension PostgresStore {
                 throw StoreError.failed(
                     path: self.location, detail: "environment '\(name)' changed while it was edited; edit it again")
             }
-            let variables = AuditDocument.variables(after.variables).compact
-            try await connection.run(
-                """
-                UPDATE environments SET base_url = \(after.baseURL), token_env = \(Self.variable(after.token)),
-                    auth = \(after.auth.rawValue), variables = \(variables)::json,
-                    guard_seconds = \(Int64(after.guardSeconds)), insecure = \(after.insecure),
-                    trailing_slash = \(after.trailingSlash), guard_rule = \(after.guardRule.rawValue),
-                    updated_at = \(self.now)
-                WHERE name = \(name)
-                """)
-            try await self.appendAudit(
-                connection, .edit, .environment, name: name, before: self.document(before),
-                after: self.document(after))
+            try await self.replaceEnvironment(connection, before: before, after: after)
             return after
         }
+    }
+
+    /// Saves `after` over environment `before` (same name and identity) with its audit event, inside the
+    /// caller's transaction.
+    func replaceEnvironment(_ connection: PostgresConnection, before: Environment, after: Environment) async throws {
+        let variables = AuditDocument.variables(after.variables).compact
+        try await connection.run(
+            """
+            UPDATE environments SET base_url = \(after.baseURL), token_env = \(Self.variable(after.token)),
+                auth = \(after.auth.rawValue), variables = \(variables)::json,
+                guard_seconds = \(Int64(after.guardSeconds)), insecure = \(after.insecure),
+                trailing_slash = \(after.trailingSlash), guard_rule = \(after.guardRule.rawValue),
+                updated_at = \(now)
+            WHERE name = \(before.name)
+            """)
+        try await appendAudit(
+            connection, .edit, .environment, name: before.name, before: document(before), after: document(after))
     }
 
     public func renameEnvironment(_ name: String, to newName: String) async throws {
@@ -169,7 +179,7 @@ extension PostgresStore {
     }
 
     /// A shared store holds no token values: each machine reads its own from a variable.
-    private static func refuseStoredToken(_ environment: Environment) throws {
+    static func refuseStoredToken(_ environment: Environment) throws {
         guard case .stored = environment.token else { return }
         throw InputError(
             "environment '\(environment.name)': a PostgreSQL store is shared and holds no token values; give the "

@@ -115,7 +115,7 @@ extension PostgresStore {
 
     /// Appends one ledger row inside the caller's transaction: numbered and chained from the locked head row,
     /// the columns of `entry`, exactly those its hash covers (`LedgerEntry`, in Core, as on SQLite).
-    private func appendLedger(_ connection: PostgresConnection, entry: (Int64) -> LedgerEntry) async throws -> Int64 {
+    func appendLedger(_ connection: PostgresConnection, entry: (Int64) -> LedgerEntry) async throws -> Int64 {
         guard let head = try await connection.row("SELECT seq, hash FROM chain_heads WHERE chain = 'ledger' FOR UPDATE")
         else { throw StoreError.corrupt(path: location, detail: "the ledger's head row is missing") }
         let seq = try head.integer("seq") + 1

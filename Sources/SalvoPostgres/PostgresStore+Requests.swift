@@ -45,12 +45,13 @@ extension PostgresStore {
         try await transaction { connection in try await self.insertRequest(connection, request) }
     }
 
-    func insertRequest(_ connection: PostgresConnection, _ request: LaunchRequest) async throws {
+    /// `asCopy` (`store copy`): as it is, identity kept, with no audit event.
+    func insertRequest(_ connection: PostgresConnection, _ request: LaunchRequest, asCopy: Bool = false) async throws {
         guard try await Self.requestID(connection, named: request.name) == nil else {
             throw StoreError.alreadyExists(kind: "request", name: request.name)
         }
         var request = request
-        request.uid = Self.newUID()
+        if !asCopy { request.uid = Self.newUID() }
         let environment = try await Self.environmentID(connection, for: request)
         let (at, uid, body) = (now, request.uid, request.body.compact)
         let id = try await connection.row(
@@ -61,6 +62,7 @@ extension PostgresStore {
             RETURNING id
             """)?.integer("id")
         try await Self.saveTags(connection, request.tags, requestID: id ?? 0)
+        guard !asCopy else { return }
         try await appendAudit(
             connection, .create, .request, name: request.name, before: nil, after: AuditDocument.recorded(request))
     }
@@ -134,12 +136,42 @@ extension PostgresStore {
         }
     }
 
+    /// Imports `bundle` in one transaction, all or nothing (see `ImportPlan`); a token the file holds is not
+    /// kept (its environment reads `SALVO_TOKEN`). With `dryRun` checked, reported and rolled back.
     public func importBundle(_ bundle: ImportBundle, onConflict policy: ConflictPolicy, dryRun: Bool) async throws
         -> [ImportEntry]
     {
-        throw InputError(
-            "import into a PostgreSQL store is not supported yet: import into an SQLite store, then add its "
-                + "environments (with --token-env) and requests here")
+        try await transaction(commit: !dryRun) { connection in
+            let environments = try await connection.rows("SELECT name, base_url FROM environments")
+            let names = ImportPlan.CollectionNames(
+                environments: Dictionary(
+                    uniqueKeysWithValues: try environments.map { (try $0.text("name"), try $0.text("base_url")) }),
+                requests: Set(try await connection.rows("SELECT name FROM requests").map { try $0.text("name") }),
+                defaultEnvironment: try await Self.defaultEnvironmentName(connection))
+            let plan = try ImportPlan(bundle, onConflict: policy, into: names, storesTokens: false)
+            for step in plan.steps {
+                switch step {
+                case .addEnvironment(let environment): try await self.insertEnvironment(connection, environment)
+                case .replaceEnvironment(var after, let keepToken):
+                    let before = try await Self.fetchEnvironment(connection, named: after.name, locking: true)
+                    after.uid = before.uid
+                    if keepToken { after.token = before.token }
+                    try after.validate()
+                    if after != before { try await self.replaceEnvironment(connection, before: before, after: after) }
+                case .setDefault(let name): try await self.setDefault(connection, to: name)
+                case .addRequest(let request): try await self.insertRequest(connection, request)
+                case .replaceRequest(var after):
+                    let before = try await Self.fetchRequest(connection, named: after.name)
+                    after.uid = before.uid
+                    after.tags = Array(Set(after.tags)).sorted()
+                    try after.validate()
+                    if after != before {
+                        try await self.replaceRequest(connection, named: after.name, before: before, after: after)
+                    }
+                }
+            }
+            return plan.entries
+        }
     }
 
     private static func environmentID(_ connection: PostgresConnection, for request: LaunchRequest) async throws

@@ -15,6 +15,7 @@ import SalvoStorage
 public final class PostgresStore: Storage {
     public let url: PostgresURL
     public let fingerprinter: TokenFingerprinter
+    public let fingerprintKey: Data
     let client: PostgresClient
     let author: Operator
     let clock: @Sendable () -> Date
@@ -33,6 +34,7 @@ public final class PostgresStore: Storage {
         self.client = client
         self.running = running
         self.fingerprinter = TokenFingerprinter(key: key)
+        self.fingerprintKey = key
         self.author = author
         self.clock = clock
     }
@@ -129,13 +131,35 @@ public final class PostgresStore: Storage {
     /// The time as salvo records it (the same text as on SQLite).
     var now: String { Timestamp.string(from: clock()) }
 
-    /// Runs `body` in one transaction, translating errors.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// Runs `body` in one transaction, translating errors; with `commit` false, rolls it back and returns what
+    /// `body` returned (a dry run).
+    func transaction<T: Sendable>(commit: Bool = true, _ body: (PostgresConnection) async throws -> T) async throws
+        -> T
+    {
         do {
-            return try await client.withTransaction(logger: Self.logger) { connection in try await body(connection) }
+            return try await client.withTransaction(logger: Self.logger) { connection in
+                let result = try await body(connection)
+                if !commit { throw RolledBack(result: result) }
+                return result
+            }
+        } catch let rolledBack as RolledBack {
+            guard let result = rolledBack.result as? T else {
+                throw StoreError.failed(path: location, detail: "dry run")
+            }
+            return result
+        } catch let error as PostgresTransactionError {
+            if let rolledBack = error.closureError as? RolledBack, let result = rolledBack.result as? T {
+                return result
+            }
+            throw Self.translate(error, location: location)
         } catch {
             throw Self.translate(error, location: location)
         }
+    }
+
+    /// Thrown out of a dry run's transaction to roll it back, carrying what it returned.
+    private struct RolledBack: Error {
+        var result: any Sendable
     }
 
     /// Runs `body` with a connection of the pool, outside any transaction, translating errors.

@@ -1,3 +1,4 @@
+import Foundation
 import SalvoCore
 import SalvoStorage
 
@@ -15,21 +16,23 @@ public struct Witness: Sendable {
 
 /// Verification of the store's chains, against checkpoints kept elsewhere, and the checkpoints themselves.
 public struct AuditService: Sendable {
-    public let context: RunnerContext
+    public let store: any Storage
+    public let clock: @Sendable () -> Date
 
-    public init(context: RunnerContext) {
-        self.context = context
+    public init(store: any Storage, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.clock = clock
     }
 
     /// Verifies both chains and the schema, then that the chains still extend every witness: a chain shorter
     /// than a witness lost entries from its end; another hash where the witness saw its head means a history
     /// rewritten (hashes recomputed included).
     public func verify(witnesses: [Witness]) async throws -> VerifyReport {
-        var report = try await context.store.verify()
+        var report = try await store.verify()
         report.problems += try await collectionDifferences()
         for witness in witnesses {
             let checkpoint = witness.checkpoint
-            let stored = try await context.store.chainHashes(
+            let stored = try await store.chainHashes(
                 ledgerEntry: checkpoint.ledger.entries, auditEvent: checkpoint.audit.entries)
             let name = "\(witness.name) (of \(checkpoint.store), at \(checkpoint.at))"
             report.problems += problems(
@@ -45,7 +48,6 @@ public struct AuditService: Sendable {
     /// How the collection and the runs differ from the state their audit trail records (edits made around
     /// salvo).
     private func collectionDifferences() async throws -> [String] {
-        let store = context.store
         var environments: [String: JSONValue] = [:]
         for environment in try await store.environments() {
             environments[environment.name] = AuditDocument.recorded(environment, fingerprinter: store.fingerprinter)
@@ -81,10 +83,10 @@ public struct AuditService: Sendable {
 
     /// The chains' heads now, once both verify; nil (with the report) when they do not.
     public func checkpoint() async throws -> (checkpoint: ChainCheckpoint?, report: VerifyReport) {
-        let report = try await context.store.verify()
+        let report = try await store.verify()
         guard report.problems.isEmpty else { return (nil, report) }
         let checkpoint = ChainCheckpoint(
-            at: Timestamp.string(from: context.clock()), store: context.store.location,
+            at: Timestamp.string(from: clock()), store: store.location,
             ledger: .init(entries: report.ledgerEntries, hash: report.ledgerHead),
             audit: .init(entries: report.auditEvents, hash: report.auditHead))
         return (checkpoint, report)

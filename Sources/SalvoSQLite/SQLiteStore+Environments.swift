@@ -30,11 +30,12 @@ extension SQLiteStore {
         return try write { db in try insertEnvironment(db, environment) }
     }
 
-    /// Inserts `environment` (validated) with its audit event; the first one becomes the default.
+    /// Inserts `environment` (validated) with its audit event; the first one becomes the default. `asCopy`
+    /// (`store copy`): as it is, identity kept, with no audit event and no default.
     @discardableResult
-    func insertEnvironment(_ db: Database, _ environment: Environment) throws -> Bool {
+    func insertEnvironment(_ db: Database, _ environment: Environment, asCopy: Bool = false) throws -> Bool {
         var environment = environment
-        environment.uid = Self.newUID()
+        if !asCopy { environment.uid = Self.newUID() }
         guard try Self.environmentID(db, named: environment.name) == nil else {
             throw StoreError.alreadyExists(kind: "environment", name: environment.name)
         }
@@ -51,6 +52,7 @@ extension SQLiteStore {
                 environment.insecure, environment.trailingSlash, now, now, environment.uid,
                 environment.guardRule.rawValue,
             ])
+        if asCopy { return false }
         try appendAudit(db, .create, .environment, name: environment.name, before: nil, after: document(environment))
         guard try Self.defaultEnvironmentName(db) == nil else { return false }
         try setDefault(db, to: environment.name)

@@ -136,7 +136,7 @@ extension SQLiteStore {
 
     /// Appends one ledger row, chained to the last one, inside the caller's write transaction: the columns of
     /// `entry` (numbered here), exactly those its hash covers (`LedgerEntry`, in Core).
-    private func appendLedger(_ db: Database, entry: (Int64) -> LedgerEntry) throws -> Int64 {
+    func appendLedger(_ db: Database, entry: (Int64) -> LedgerEntry) throws -> Int64 {
         let last = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1"))
         let seq = (last?["seq"] as Int64? ?? 0) + 1

@@ -49,14 +49,16 @@ extension SQLiteStore {
     }
 
     /// Inserts `request` (validated) with its audit event.
-    func insertRequest(_ db: Database, _ request: LaunchRequest) throws {
+    /// `asCopy` (`store copy`): as it is, identity kept, with no audit event.
+    func insertRequest(_ db: Database, _ request: LaunchRequest, asCopy: Bool = false) throws {
         guard try Self.requestID(db, named: request.name) == nil else {
             throw StoreError.alreadyExists(kind: "request", name: request.name)
         }
-        // A new request (a copy too) gets an identity of its own.
+        // A new request (`request copy` too) gets an identity of its own.
         var request = request
-        request.uid = Self.newUID()
+        if !asCopy { request.uid = Self.newUID() }
         try insert(db, request)
+        guard !asCopy else { return }
         try appendAudit(db, .create, .request, name: request.name, before: nil, after: AuditDocument.recorded(request))
     }
 

@@ -17,6 +17,7 @@ public final class SQLiteStore: Storage {
     public let path: String
     /// Fingerprints tokens under this store's own key.
     public let fingerprinter: TokenFingerprinter
+    public let fingerprintKey: Data
     let pool: DatabasePool
     let author: Operator
     let clock: @Sendable () -> Date
@@ -46,6 +47,7 @@ public final class SQLiteStore: Storage {
         self.path = path
         self.pool = pool
         self.fingerprinter = TokenFingerprinter(key: key)
+        self.fingerprintKey = key
         self.author = author
         self.clock = clock
     }

@@ -4,7 +4,7 @@ import SalvoCore
 /// Everything above the backends sees only these protocols; one conformance suite checks every backend against
 /// them. Requirements are async because a network database needs it; a backend whose calls do not wait may
 /// implement them synchronously.
-public protocol Storage: CollectionStore, LedgerStore, RunStore, AuditStore {
+public protocol Storage: CollectionStore, LedgerStore, RunStore, AuditStore, StoreTransfer {
     /// Where the store is, as people should read it (a path; never a password).
     var location: String { get }
     /// The local files that hold the store (none for a network database): no output may be written there.

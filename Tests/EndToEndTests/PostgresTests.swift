@@ -123,6 +123,63 @@ struct PostgresTests {
         #expect(dump.contains("+79990000001") && !dump.contains(TestSandbox.token), "no token in the database")
     }
 
+    @Test("import into PostgreSQL exports the same bytes; store copy there and back keeps the chains and the guard")
+    func importAndCopy() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let local = try Workspace()
+        try await InterchangeTests.richCollection(local)
+        let add = try await local.run(
+            ["env", "add", "sb", "--base-url", sandbox.url, "--token-stdin", "--guard", "1d"],
+            stdin: TestSandbox.token)
+        #expect(add.status == 0, "\(add)")
+        try await local.addRequest("promo", "--trigger", "1", "--phone", "{{phone}}", "--env", "sb")
+        #expect(try await local.salvo("send", "promo", "--var", "phone=+79990000007").status == 0)
+        let bundle = try await local.salvo("export", "collection", "--format", "salvo")
+        let file = local.folder + "/bundle.json"
+        try bundle.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+
+        let team = try Workspace(store: try TestPostgres.database())
+        #expect(try await team.salvo("store", "init").status == 0)
+        let dry = try await team.salvo("import", file, "--dry-run")
+        let requests = try TestPostgres.query("SELECT count(*) FROM requests", on: team.store)
+        #expect(dry.status == 0 && requests == "0\n", "a dry run writes nothing")
+        let imported = try await team.salvo("import", file)
+        #expect(imported.status == 0, "\(imported)")
+        let exported = try await team.salvo("export", "collection", "--format", "salvo")
+        #expect(exported.stdout == bundle.stdout, "SQLite, then PostgreSQL: the same bundle")
+
+        // The whole store, ledger and trail, into a new database: the same ledger head, no token value.
+        let target = try TestPostgres.database()
+        let copy = try await local.salvo("store", "copy", "--to", target, "--token-env", "SB_TOKEN")
+        #expect(copy.status == 0, "\(copy)")
+        #expect(copy.stdout.contains("environment 'sb' kept its token in the source: there it reads $SB_TOKEN"))
+        let head = try #require(
+            try await local.salvo("audit", "verify").stdout.split(separator: "\n").dropFirst().first)
+        let copied = try Workspace(store: target)
+        copied.environment["SB_TOKEN"] = TestSandbox.token
+        let verify = try await copied.salvo("audit", "verify")
+        #expect(verify.status == 0 && verify.stdout.contains(head), "\(verify)")
+        let dump = try TestPostgres.dump(target)
+        #expect(!dump.contains(TestSandbox.token))
+        // The copied ledger guards: the same launch from the team store is skipped.
+        let again = try await copied.salvo("send", "promo", "--var", "phone=+79990000007")
+        #expect(again.status == 0 && again.stdout.contains("skipped"), "\(again)")
+        #expect(await sandbox.deliveries().values.allSatisfy { $0 == 1 })
+        let before = try TestPostgres.dump(target)
+        let refused = try await local.salvo("store", "copy", "--to", target)
+        #expect(refused.status == 2 && refused.stderr.contains("already holds a store's records"), "\(refused)")
+        let after = try TestPostgres.dump(target)
+        #expect(after == before, "the target is as it was")
+
+        // And back into a new SQLite file.
+        let back = copied.folder + "/back.db"
+        let home = try await copied.salvo("store", "copy", "--to", back)
+        #expect(home.status == 0, "\(home)")
+        let backVerify = try await Workspace(store: back).salvo("audit", "verify")
+        #expect(backVerify.status == 0 && backVerify.stdout.contains("ledger entries"), "\(backVerify)")
+    }
+
     @Test("tampering through psql (a trigger disabled, a row edited, a run forged) fails audit verify")
     func tampering() async throws {
         let sandbox = try await TestSandbox.start()

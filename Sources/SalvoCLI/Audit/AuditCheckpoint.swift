@@ -26,7 +26,7 @@ struct AuditCheckpoint: AsyncParsableCommand {
         let context = CommandContext(global)
         _ = try output.target(context)
         let (checkpoint, report) = try await context.withStore { store in
-            try await AuditService(context: context.runner(store)).checkpoint()
+            try await AuditService(store: store).checkpoint()
         }
         guard let checkpoint else {
             report.problems.forEach { context.console.note("FAILED: \($0)") }

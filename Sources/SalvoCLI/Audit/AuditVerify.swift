@@ -43,7 +43,7 @@ struct AuditVerify: AsyncParsableCommand {
             }
         }
         let report = try await context.withStore { store in
-            try await AuditService(context: context.runner(store)).verify(witnesses: checkpoints)
+            try await AuditService(store: store).verify(witnesses: checkpoints)
         }
         if output.json {
             context.console.out(

@@ -5,5 +5,5 @@ struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Create, inspect and check the store (an SQLite file, or a PostgreSQL database).",
-        subcommands: [StoreInit.self, StoreInfoCommand.self, StoreCheck.self])
+        subcommands: [StoreInit.self, StoreInfoCommand.self, StoreCheck.self, StoreCopyCommand.self])
 }

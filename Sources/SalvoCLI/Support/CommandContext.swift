@@ -32,10 +32,14 @@ struct CommandContext {
         storeLocation = Result { () throws(InputError) in
             try StoreLocation.resolve(explicit: options.store, environment: environment)
         }
-        // A flag's value shows in the process list, to every user of the machine.
-        if let flag = options.store, PostgresURL.isURL(flag), (try? PostgresURL(flag))?.password != nil {
-            console.warn("the password in --store shows in the process list; give it in PGPASSWORD instead")
-        }
+        warnOfPassword(in: options.store, flag: "--store")
+    }
+
+    /// A flag's value shows in the process list, to every user of the machine: a URL's password does not belong
+    /// there.
+    func warnOfPassword(in value: String?, flag: String) {
+        guard let value, PostgresURL.isURL(value), (try? PostgresURL(value))?.password != nil else { return }
+        console.warn("the password in \(flag) shows in the process list; give it in PGPASSWORD instead")
     }
 
     /// Opens the store, runs `body` with it, and closes it (checkpointing the WAL) whatever happens. Only
