@@ -10,14 +10,19 @@ public enum StoreOpener {
     /// Opens the store at `location` for `author`, creating an SQLite store only when `create` (commands that add
     /// to the collection), else `StoreError.missing`. A PostgreSQL store is made only by `initialize`
     /// (`salvo store init`), which also creates or upgrades an SQLite store's schema. `environment` gives
-    /// `PGPASSWORD`.
+    /// `PGPASSWORD`. `launcherRole` (with `initialize`, PostgreSQL only): a role to create and grant what
+    /// launching machines need.
     public static func open(
-        _ location: String, author: Operator, create: Bool, initialize: Bool = false,
+        _ location: String, author: Operator, create: Bool, initialize: Bool = false, launcherRole: String? = nil,
         environment: [String: String] = [:]
     ) async throws -> any Storage {
         if PostgresURL.isURL(location) {
             return try await PostgresStore.open(
-                try PostgresURL(location, environment: environment), author: author, initialize: initialize)
+                try PostgresURL(location, environment: environment), author: author, initialize: initialize,
+                launcherRole: launcherRole)
+        }
+        if launcherRole != nil {
+            throw InputError("--create-role is for a PostgreSQL store; an SQLite store has no roles")
         }
         return try SQLiteStore.open(at: location, author: author, create: create || initialize)
     }

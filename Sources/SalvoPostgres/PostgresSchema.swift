@@ -22,8 +22,14 @@ enum PostgresSchema {
         }
         try await connection.run("SELECT pg_advisory_lock(\(lockClass), 0)")
         do {
-            try await connection.run(
-                "CREATE TABLE IF NOT EXISTS salvo_migrations (name text PRIMARY KEY, applied_at text NOT NULL)")
+            // Created only when missing: a role that may not create tables can still run `store init` on a store
+            // that is up to date.
+            if try await connection.row("SELECT to_regclass('salvo_migrations') IS NULL AS missing")?.bool("missing")
+                == true
+            {
+                try await connection.run(
+                    "CREATE TABLE salvo_migrations (name text PRIMARY KEY, applied_at text NOT NULL)")
+            }
             try await migrate(connection, location: location, initialize: true, clock: clock)
             try await connection.run("SELECT pg_advisory_unlock(\(lockClass), 0)")
         } catch {
@@ -120,6 +126,44 @@ enum PostgresSchema {
         ("request_tags", ["SELECT", "INSERT", "DELETE"]), ("defaults", ["SELECT", "UPDATE"]),
         ("store_meta", ["SELECT"]),
     ]
+
+    /// Creates `role` (a login role, when it does not exist) and grants it what salvo needs and no more: nothing
+    /// can UPDATE, DELETE or TRUNCATE the ledger or the audit trail as that role, triggers or not.
+    static func grantLauncher(_ connection: PostgresConnection, role: String) async throws {
+        try validate(role: role)
+        let quoted = "\"\(role.lowercased())\""
+        try await connection.withTransaction(logger: PostgresStore.logger) { connection in
+            let exists = try await connection.row(
+                "SELECT 1 AS found FROM pg_roles WHERE rolname = \(role.lowercased())")
+            if exists == nil { try await connection.run(PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted) LOGIN")) }
+            var statements = [
+                "GRANT CONNECT ON DATABASE \"\(try await currentDatabase(connection))\" TO \(quoted)",
+                "GRANT USAGE ON SCHEMA public TO \(quoted)",
+                "GRANT SELECT ON salvo_migrations TO \(quoted)",
+                "REVOKE UPDATE, DELETE, TRUNCATE ON ledger, audit_events FROM \(quoted)",
+            ]
+            for (table, privileges) in privileges {
+                statements.append("GRANT \(privileges.joined(separator: ", ")) ON \(table) TO \(quoted)")
+            }
+            for statement in statements { try await connection.run(PostgresQuery(unsafeSQL: statement)) }
+        }
+    }
+
+    /// Throws unless `role` is a name `grantLauncher` makes: letters, digits and _, a letter or _ first.
+    static func validate(role: String) throws(InputError) {
+        guard role.count <= 63, let first = role.first, first.isLetter || first == "_",
+            role.allSatisfy({ ($0.isLetter || $0.isNumber || $0 == "_") && $0.isASCII })
+        else {
+            throw InputError(
+                "--create-role '\(Name.printable(role))' is not a role name salvo makes (letters, digits, _; at most "
+                    + "63, a letter or _ first)")
+        }
+    }
+
+    private static func currentDatabase(_ connection: PostgresConnection) async throws -> String {
+        let name = try await connection.row("SELECT current_database() AS name")?.text("name") ?? ""
+        return name.replacing("\"", with: "\"\"")
+    }
 
     /// The append-only triggers every store must have, enabled: without one, a table can be changed unseen.
     static let triggers: [(table: String, name: String)] = [

@@ -42,10 +42,14 @@ public final class PostgresStore: Storage {
     /// Opens the store at `url`. `initialize` creates or upgrades its schema (`salvo store init`); without it a
     /// database with no salvo schema, or an older one, is `StoreError.noSchema` and one with a newer schema is
     /// refused, and nothing is written.
+    ///
+    /// With `initialize`, `launcherRole` names a role to create (when missing) and grant what launching machines
+    /// need, without UPDATE, DELETE or TRUNCATE on the ledger and the audit trail.
     public static func open(
-        _ url: PostgresURL, author: Operator, initialize: Bool = false,
+        _ url: PostgresURL, author: Operator, initialize: Bool = false, launcherRole: String? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> PostgresStore {
+        if let launcherRole { try PostgresSchema.validate(role: launcherRole) }
         // One connection of its own first: a server that cannot be reached fails at once (a pool would retry),
         // and the schema is checked before anything else is done.
         let key: Data?
@@ -55,6 +59,9 @@ public final class PostgresStore: Storage {
             do {
                 try await PostgresSchema.prepare(
                     connection, location: url.display, initialize: initialize, clock: clock)
+                if initialize, let launcherRole {
+                    try await PostgresSchema.grantLauncher(connection, role: launcherRole)
+                }
                 key = try await connection.query(
                     "SELECT fingerprint_key FROM store_meta WHERE singleton = 1", logger: logger
                 ).collect().first?.decode(Data.self)

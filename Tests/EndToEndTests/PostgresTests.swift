@@ -180,6 +180,43 @@ struct PostgresTests {
         #expect(backVerify.status == 0 && backVerify.stdout.contains("ledger entries"), "\(backVerify)")
     }
 
+    @Test("store init --create-role: machines launch as a role that cannot change the ledger or the trail")
+    func launcherRole() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let url = try TestPostgres.database()
+        let role = "launcher_\(UInt32.random(in: 0...UInt32.max))"
+        let owner = try Workspace(store: url)
+        let bad = try await owner.salvo("store", "init", "--create-role", "bad-name")
+        #expect(bad.status == 2 && bad.stderr.contains("is not a role name"), "\(bad)")
+        let initialized = try await owner.salvo("store", "init", "--create-role", role)
+        #expect(initialized.status == 0 && initialized.stdout.contains("role \(role) may launch"), "\(initialized)")
+        #expect(try await owner.salvo("store", "init", "--create-role", role).status == 0, "again: nothing new")
+
+        let launcher = try Workspace(
+            store: url.replacingOccurrences(of: "postgres://salvo@", with: "postgres://\(role)@"))
+        launcher.environment["SB_TOKEN"] = TestSandbox.token
+        #expect(
+            try await launcher.salvo("env", "add", "sb", "--base-url", sandbox.url, "--token-env", "SB_TOKEN").status
+                == 0)
+        try await launcher.addRequest("promo", "--trigger", "1", "--phone", "{{phone}}", "--content", "code=1")
+        let data = try rows(launcher, 20)
+        #expect(try await launcher.salvo("run", "promo", "--data", data, "--quiet").status == 0)
+        #expect(try await launcher.salvo("request", "remove", "promo").status == 0)
+        let check = try await launcher.salvo("store", "check")
+        #expect(check.status == 0, "\(check)")
+        #expect(try await launcher.salvo("audit", "verify").status == 0)
+        for statement in [
+            "DELETE FROM ledger", "UPDATE audit_events SET name = 'x'", "TRUNCATE audit_events CASCADE",
+            "ALTER TABLE ledger DISABLE TRIGGER ledger_no_update",
+        ] {
+            #expect(throws: (any Error).self, "\(statement)") {
+                try TestPostgres.execute(statement, on: launcher.store)
+            }
+        }
+        #expect(await sandbox.deliveries().count == 20)
+    }
+
     @Test("tampering through psql (a trigger disabled, a row edited, a run forged) fails audit verify")
     func tampering() async throws {
         let sandbox = try await TestSandbox.start()

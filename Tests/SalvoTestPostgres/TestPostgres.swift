@@ -20,13 +20,16 @@ public enum TestPostgres {
         return cluster.url(name)
     }
 
-    /// Runs `sql` on the database of store URL `url` as its owner (for tampering), failing on any error.
+    /// Runs `sql` on the database of store URL `url` as the URL's user (the owner, for tampering), failing on
+    /// any error.
     public static func execute(_ sql: String, on url: String) throws {
         let cluster = try Cluster.shared.get()
-        guard let database = url.split(separator: "?").first?.split(separator: "/").last else {
+        guard let database = url.split(separator: "?").first?.split(separator: "/").last,
+            let user = url.split(separator: "://").last?.split(separator: "@").first
+        else {
             throw Unavailable(description: "not a test database URL: \(url)")
         }
-        try cluster.psql(sql, database: String(database))
+        try cluster.psql(sql, database: String(database), user: String(user))
     }
 
     /// The output of `sql` on the database of `url` (`psql -At`).
@@ -71,10 +74,10 @@ final class Cluster: Sendable {
     func url(_ database: String) -> String { "postgres://salvo@localhost:\(port)/\(database)?host=\(folder)" }
 
     @discardableResult
-    func psql(_ sql: String, database: String) throws(TestPostgres.Unavailable) -> String {
+    func psql(_ sql: String, database: String, user: String = "salvo") throws(TestPostgres.Unavailable) -> String {
         try run(
             bin + "/psql",
-            ["-h", folder, "-p", "\(port)", "-U", "salvo", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
+            ["-h", folder, "-p", "\(port)", "-U", user, "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
     }
 
     private static func start() throws(TestPostgres.Unavailable) -> Cluster {

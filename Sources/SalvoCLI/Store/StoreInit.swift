@@ -21,22 +21,46 @@ struct StoreInit: AsyncParsableCommand {
               salvo env add prod --base-url https://api.example.com --token-env ALTCRAFT_TOKEN
             A shared store holds no token values: each machine reads its own
             from the variable its environment names (--token-env).
+
+            Machines that launch are best connected as a role that cannot
+            rewrite history: --create-role NAME creates it (when missing) and
+            grants what salvo needs, with no UPDATE, DELETE or TRUNCATE on the
+            ledger or the audit trail. Give it a password as the owner
+              ALTER ROLE salvo_launcher PASSWORD '...';
+            (or map it in pg_hba.conf), and let machines use
+              postgres://salvo_launcher@db.example.com/salvo
             """
     )
 
     @OptionGroup var global: GlobalOptions
+    @Option(
+        name: .customLong("create-role"),
+        help: ArgumentHelp(
+            "PostgreSQL: create a role for launching machines, without UPDATE/DELETE on the ledger and the trail.",
+            valueName: "name"))
+    var launcherRole: String?
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let context = CommandContext(global)
-        let info = try await context.withStore(initializing: true) { store in try await store.info() }
+        let info = try await context.withStore(initializing: true, launcherRole: launcherRole) { store in
+            try await store.info()
+        }
+        let role = launcherRole?.lowercased()
         if output.json {
             context.console.out(
                 JSONValue.object([
                     .init("store", .string(info.path)), .init("schema_version", .integer(info.schemaVersion)),
+                    .init("role", role.map(JSONValue.string) ?? .null),
                 ]).pretty)
-        } else {
-            context.console.out("store \(info.path) is ready (schema version \(info.schemaVersion))")
+            return
+        }
+        context.console.out("store \(info.path) is ready (schema version \(info.schemaVersion))")
+        if let role {
+            context.console.out(
+                "role \(role) may launch: it reads and appends to the ledger and the audit trail, never changes "
+                    + "them; set its password as the owner (ALTER ROLE \(role) PASSWORD '...') or map it in pg_hba.conf"
+            )
         }
     }
 }

@@ -46,11 +46,12 @@ struct CommandContext {
     /// commands that add to the collection pass `creating`: a mistyped path makes no new empty store;
     /// `initializing` (`store init`) creates or upgrades a store's schema, PostgreSQL's too.
     func withStore<T>(
-        creating: Bool = false, initializing: Bool = false, _ body: (any Storage) async throws -> T
+        creating: Bool = false, initializing: Bool = false, launcherRole: String? = nil,
+        _ body: (any Storage) async throws -> T
     ) async throws -> T {
         let store = try await StoreOpener.open(
             try storeLocation.get(), author: author, create: creating, initialize: initializing,
-            environment: environment)
+            launcherRole: launcherRole, environment: environment)
         do {
             let result = try await body(store)
             await store.close()
