@@ -96,6 +96,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "salvo", dependencies: ["SalvoCLI"]),
+        // `make bench`'s benchmark of a backend's ledger alone (not installed).
+        .executableTarget(
+            name: "salvo-ledger-bench", dependencies: ["SalvoBackends", "SalvoCore", "SalvoStorage"],
+            path: "Sources/LedgerBench"),
 
         .testTarget(name: "SalvoCoreTests", dependencies: ["SalvoCore"]),
         .testTarget(

@@ -19,12 +19,21 @@ public enum StoreOpener {
         if PostgresURL.isURL(location) {
             return try await PostgresStore.open(
                 try PostgresURL(location, environment: environment), author: author, initialize: initialize,
-                launcherRole: launcherRole)
+                launcherRole: launcherRole, answerSeconds: try answerSeconds(environment))
         }
         if launcherRole != nil {
             throw InputError("--create-role is for a PostgreSQL store; an SQLite store has no roles")
         }
         return try SQLiteStore.open(at: location, author: author, create: create || initialize)
+    }
+
+    /// How long a call waits for a PostgreSQL server's answer: `SALVO_STORE_TIMEOUT` seconds, else 30.
+    private static func answerSeconds(_ environment: [String: String]) throws(InputError) -> Double {
+        guard let text = environment["SALVO_STORE_TIMEOUT"] else { return 30 }
+        guard let seconds = Double(text), seconds.isFinite, seconds >= 1 else {
+            throw InputError("SALVO_STORE_TIMEOUT is '\(Name.printable(text))'; give seconds, 1 or more (default 30)")
+        }
+        return seconds
     }
 
     /// The local files that hold the store at `location`, whether or not it is open: no output may go there.

@@ -62,7 +62,7 @@ extension PostgresStore {
         var verifier = ChainVerifier()
         var next: Int64 = 1
         ledger: while true {
-            let page = try await reading { connection in
+            let page = try await reading { [next] connection in
                 try await connection.rows(
                     "\(unescaped: Self.ledgerSelect) WHERE seq >= \(next) ORDER BY seq LIMIT \(Self.page)")
             }
@@ -79,7 +79,7 @@ extension PostgresStore {
         }
         next = 1
         audit: while true {
-            let page = try await reading { connection in
+            let page = try await reading { [next] connection in
                 try await connection.rows(
                     """
                     SELECT \(unescaped: Self.auditColumns) FROM audit_events WHERE id >= \(next) ORDER BY id

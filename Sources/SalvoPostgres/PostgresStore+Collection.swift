@@ -71,7 +71,7 @@ extension PostgresStore {
         try after.validate()
         try Self.refuseStoredToken(after)
         guard after != before else { return nil }
-        return try await transaction { connection in
+        return try await transaction { [after] connection in
             // Changed by someone else meanwhile: the edit was made on what they replaced.
             guard try await Self.fetchEnvironment(connection, named: name, locking: true) == before else {
                 throw StoreError.failed(

@@ -70,7 +70,7 @@ extension PostgresStore {
     }
 
     public func forEachAttempt(_ filter: HistoryFilter, _ body: (RecordedAttempt) throws -> Void) async throws {
-        try await reading { connection in
+        try await streaming { connection in
             var statement = SQLStatement()
             let conditions = try await self.conditions(filter, &statement, connection)
             statement.text = """
@@ -91,7 +91,7 @@ extension PostgresStore {
     }
 
     public func forEachLaunch(ofRun run: Int64, _ body: (ReportedLaunch) throws -> Void) async throws {
-        try await reading { connection in
+        try await streaming { connection in
             let rows = try await connection.query(
                 """
                 SELECT \(unescaped: Self.ledgerList("la")), a.at AS first_at, \(unescaped: Self.outcomeList)

@@ -78,7 +78,7 @@ extension PostgresStore {
         after.tags = Array(Set(after.tags)).sorted()
         try after.validate()
         guard after != before else { return nil }
-        return try await transaction { connection in
+        return try await transaction { [after] connection in
             try await self.replaceRequest(connection, named: name, before: before, after: after)
             return after
         }

@@ -5,6 +5,7 @@ import PostgresNIO
 import SalvoCore
 import SalvoPostgresMigrations
 import SalvoStorage
+import Synchronization
 
 /// A team's shared store on PostgreSQL: the collection, the ledger, runs and the audit trail, for many machines
 /// at once. All of its SQL lives in this module.
@@ -20,6 +21,10 @@ public final class PostgresStore: Storage {
     let author: Operator
     let clock: @Sendable () -> Date
     private let running: Task<Void, Never>
+    /// How long a call waits for the server's answer before the store is given up.
+    let answerSeconds: Double
+    /// Set once the server failed to answer in time: every later call fails at once.
+    private let lostServer = Atomic<Bool>(false)
     static let logger = Logger(label: "salvo.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     public var location: String { url.display }
@@ -28,9 +33,10 @@ public final class PostgresStore: Storage {
 
     private init(
         url: PostgresURL, client: PostgresClient, running: Task<Void, Never>, key: Data, author: Operator,
-        clock: @escaping @Sendable () -> Date
+        answerSeconds: Double, clock: @escaping @Sendable () -> Date
     ) {
         self.url = url
+        self.answerSeconds = answerSeconds
         self.client = client
         self.running = running
         self.fingerprinter = TokenFingerprinter(key: key)
@@ -44,10 +50,11 @@ public final class PostgresStore: Storage {
     /// refused, and nothing is written.
     ///
     /// With `initialize`, `launcherRole` names a role to create (when missing) and grant what launching machines
-    /// need, without UPDATE, DELETE or TRUNCATE on the ledger and the audit trail.
+    /// need, without UPDATE, DELETE or TRUNCATE on the ledger and the audit trail. `answerSeconds`: how long a
+    /// call waits for the server's answer (a server restarted mid-call may never give one).
     public static func open(
         _ url: PostgresURL, author: Operator, initialize: Bool = false, launcherRole: String? = nil,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        answerSeconds: Double = 30, clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> PostgresStore {
         if let launcherRole { try PostgresSchema.validate(role: launcherRole) }
         // One connection of its own first: a server that cannot be reached fails at once (a pool would retry),
@@ -76,7 +83,9 @@ public final class PostgresStore: Storage {
         guard let key else { throw StoreError.corrupt(path: url.display, detail: "store_meta has no fingerprint key") }
         let client = PostgresClient(configuration: configuration(url), backgroundLogger: logger)
         let running = Task { await client.run() }
-        return PostgresStore(url: url, client: client, running: running, key: key, author: author, clock: clock)
+        return PostgresStore(
+            url: url, client: client, running: running, key: key, author: author, answerSeconds: answerSeconds,
+            clock: clock)
     }
 
     private static func configuration(_ url: PostgresURL) -> PostgresClient.Configuration {
@@ -140,9 +149,15 @@ public final class PostgresStore: Storage {
 
     /// Runs `body` in one transaction, translating errors; with `commit` false, rolls it back and returns what
     /// `body` returned (a dry run).
-    func transaction<T: Sendable>(commit: Bool = true, _ body: (PostgresConnection) async throws -> T) async throws
-        -> T
-    {
+    func transaction<T: Sendable>(
+        commit: Bool = true, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await answered { try await self.inTransaction(commit: commit, body) }
+    }
+
+    private func inTransaction<T: Sendable>(
+        commit: Bool, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         do {
             return try await client.withTransaction(logger: Self.logger) { connection in
                 let result = try await body(connection)
@@ -170,11 +185,38 @@ public final class PostgresStore: Storage {
     }
 
     /// Runs `body` with a connection of the pool, outside any transaction, translating errors.
-    func reading<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func reading<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await answered {
+            do {
+                return try await self.client.withConnection { connection in try await body(connection) }
+            } catch {
+                throw Self.translate(error, location: self.location)
+            }
+        }
+    }
+
+    /// Runs `body` with a connection of the pool with no deadline: for reads that stream rows to their caller
+    /// for as long as there are rows (exports, reports), which a person can interrupt.
+    func streaming(_ body: (PostgresConnection) async throws -> Void) async throws {
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            try await client.withConnection { connection in try await body(connection) }
         } catch {
             throw Self.translate(error, location: location)
+        }
+    }
+
+    /// Runs `work` unless the server has already failed to answer, and gives up on it when the server does not
+    /// answer in time (`answerSeconds`): the store is then given up for this process (every later call fails at
+    /// once), and what was being written may or may not have been committed; nothing is sent on it.
+    private func answered<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let unanswered = StoreError.failed(
+            path: location,
+            detail: "the server did not answer in \(Int(answerSeconds)) s (restarted, or the network is gone); "
+                + "what was being written may or may not be committed, and nothing was sent on it")
+        guard !lostServer.load(ordering: .relaxed) else { throw unanswered }
+        return try await Deadline(seconds: answerSeconds).run(work) {
+            self.lostServer.store(true, ordering: .relaxed)
+            return unanswered
         }
     }
 
@@ -210,11 +252,12 @@ public final class PostgresStore: Storage {
     static func describe(_ error: any Error) -> String {
         guard let psql = error as? PSQLError else { return "\(error)" }
         if let message = psql.serverInfo?[.message] { return message }
-        if let underlying = psql.underlying { return "\(underlying)" }
         switch psql.code {
-        case .connectionError: return "the connection failed"
-        case .serverClosedConnection, .clientClosedConnection: return "the connection was closed"
-        default: return "\(psql.code)"
+        case .serverClosedConnection: return "the server closed the connection (restarted, or shut down)"
+        case .clientClosedConnection: return "the connection was closed"
+        default: break
         }
+        if let underlying = psql.underlying { return describe(underlying) }
+        return psql.code == .connectionError ? "the connection failed" : "\(psql.code)"
     }
 }

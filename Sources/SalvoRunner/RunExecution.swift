@@ -33,6 +33,12 @@ public final class RunControl: Sendable {
         state.withLock { state in state.dispatching ? state.run.map { ($0, state.resumable) } : nil }
     }
 
+    /// The run being driven once its launches began, dispatching or not, and whether `salvo run --resume` can
+    /// finish it.
+    public var started: (run: Int64, resumable: Bool)? {
+        state.withLock { state in state.run.map { ($0, state.resumable) } }
+    }
+
     func attach(_ engine: RunEngine, run: Int64, resumable: Bool) {
         let stopped = state.withLock { state in
             state.engine = engine

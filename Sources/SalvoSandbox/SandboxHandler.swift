@@ -3,12 +3,16 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SalvoCore
+import Synchronization
 
 /// Answers one request: the launch log, or a launch method with misbehaviour, auth, validation and
 /// de-duplication, in the order the platform (and a flaky network) would apply them.
 struct SandboxHandler: Sendable {
-    let configuration: SandboxConfiguration
+    let settings: SandboxSettings
     let state: SandboxState
+
+    /// How the sandbox behaves now (a test may change it while it runs).
+    var configuration: SandboxConfiguration { settings.current }
 
     static let apiPrefix = "/api/v1.1/"
     static let maximumBody = 10 * 1024 * 1024
@@ -157,4 +161,19 @@ struct SandboxHandler: Sendable {
     static let retryAfter = HTTPField.Name("Retry-After")!
     static let duplicateRequest = HTTPField.Name("Duplicate-Request")!
     static let duplicateKey = HTTPField.Name("Duplicate-Key")!
+}
+
+/// A running sandbox's configuration, which `SandboxServer.reconfigure` changes in place.
+final class SandboxSettings: Sendable {
+    private let value: Mutex<SandboxConfiguration>
+
+    init(_ configuration: SandboxConfiguration) {
+        value = Mutex(configuration)
+    }
+
+    var current: SandboxConfiguration { value.withLock { $0 } }
+
+    func change(_ body: (inout SandboxConfiguration) -> Void) {
+        value.withLock { body(&$0) }
+    }
 }

@@ -9,17 +9,19 @@ import SalvoCore
 /// methods like the platform, de-duplicates by Request-ID, misbehaves on purpose when asked, and records
 /// everything it receives at `GET /_sandbox/launches`.
 public final class SandboxServer: Sendable {
-    public let configuration: SandboxConfiguration
+    /// How it behaves now.
+    public var configuration: SandboxConfiguration { settings.current }
     /// The port it listens on (the real one when started with port 0).
     public let port: Int
+    private let settings: SandboxSettings
     private let state: SandboxState
     private let task: Task<Void, any Error>
 
     /// The base URL to give an environment, such as `http://127.0.0.1:8787`.
     public var url: String { "http://\(configuration.host):\(port)" }
 
-    private init(configuration: SandboxConfiguration, port: Int, state: SandboxState, task: Task<Void, any Error>) {
-        self.configuration = configuration
+    private init(settings: SandboxSettings, port: Int, state: SandboxState, task: Task<Void, any Error>) {
+        self.settings = settings
         self.port = port
         self.state = state
         self.task = task
@@ -30,21 +32,18 @@ public final class SandboxServer: Sendable {
         try await start(configuration, state: SandboxState(seed: configuration.seed))
     }
 
-    /// Stops this sandbox and starts it again on the same port with `change` applied to its configuration,
-    /// keeping what it received and the Request-IDs it knows: the platform misbehaving differently.
-    public func restarted(_ change: (inout SandboxConfiguration) -> Void) async throws -> SandboxServer {
-        await stop()
-        var configuration = configuration
-        configuration.port = port
-        change(&configuration)
-        return try await Self.start(configuration, state: state)
+    /// Applies `change` to the running sandbox's behaviour (latency, failures, resets...), keeping its port,
+    /// what it received and the Request-IDs it knows: the platform misbehaving differently from now on.
+    public func reconfigure(_ change: (inout SandboxConfiguration) -> Void) {
+        settings.change(change)
     }
 
     private static func start(_ configuration: SandboxConfiguration, state: SandboxState) async throws
         -> SandboxServer
     {
         let (ports, portSink) = AsyncStream<Int?>.makeStream()
-        let application = makeApplication(configuration, state: state) { port in portSink.yield(port) }
+        let settings = SandboxSettings(configuration)
+        let application = makeApplication(settings, state: state) { port in portSink.yield(port) }
         let task = Task {
             do {
                 try await application.runService(gracefulShutdownSignals: [])
@@ -55,23 +54,26 @@ public final class SandboxServer: Sendable {
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() ?? nil else {
-            _ = await task.result
-            throw SandboxError.cannotListen(host: configuration.host, port: configuration.port)
+            var reason = "it stopped"
+            if case .failure(let error) = await task.result { reason = "\(error)" }
+            throw SandboxError.cannotListen(host: configuration.host, port: configuration.port, reason: reason)
         }
-        return SandboxServer(configuration: configuration, port: port, state: state, task: task)
+        return SandboxServer(settings: settings, port: port, state: state, task: task)
     }
 
     /// Runs the sandbox until SIGINT or SIGTERM; `started` is told the port once it listens.
     public static func run(_ configuration: SandboxConfiguration, started: @escaping @Sendable (Int) -> Void)
         async throws
     {
-        let application = makeApplication(configuration, state: SandboxState(seed: configuration.seed)) { port in
+        let application = makeApplication(
+            SandboxSettings(configuration), state: SandboxState(seed: configuration.seed)
+        ) { port in
             if let port { started(port) }
         }
         do {
             try await application.runService(gracefulShutdownSignals: [.sigint, .sigterm])
         } catch {
-            throw SandboxError.cannotListen(host: configuration.host, port: configuration.port)
+            throw SandboxError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)")
         }
     }
 
@@ -87,11 +89,12 @@ public final class SandboxServer: Sendable {
     }
 
     private static func makeApplication(
-        _ configuration: SandboxConfiguration, state: SandboxState, onPort: @escaping @Sendable (Int?) -> Void
+        _ settings: SandboxSettings, state: SandboxState, onPort: @escaping @Sendable (Int?) -> Void
     ) -> some ApplicationProtocol {
+        let configuration = settings.current
         var logger = Logger(label: "salvo.sandbox")
         logger.logLevel = .critical
-        let handler = SandboxHandler(configuration: configuration, state: state)
+        let handler = SandboxHandler(settings: settings, state: state)
         return Application(
             responder: CallbackResponder { (request: Request, context: SandboxContext) in
                 try await handler.respond(to: request, context: context).response
@@ -104,12 +107,12 @@ public final class SandboxServer: Sendable {
 
 /// The sandbox's failures.
 public enum SandboxError: LocalizedError {
-    case cannotListen(host: String, port: Int)
+    case cannotListen(host: String, port: Int, reason: String)
 
     public var errorDescription: String? {
         switch self {
-        case .cannotListen(let host, let port):
-            "the sandbox cannot listen on \(host):\(port) (is the port taken? --port 0 picks a free one)"
+        case .cannotListen(let host, let port, let reason):
+            "the sandbox cannot listen on \(host):\(port): \(reason) (is the port taken? --port 0 picks a free one)"
         }
     }
 }

@@ -42,7 +42,7 @@ struct NeverTwiceTests {
 
     @Test("a send left unknown (with --var, a 2.5 s timeout) resumes with its Request-ID: delivered once")
     func resumeOfUnknownSend() async throws {
-        var sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 6_000 }
+        let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 6_000 }
         defer { Task { [sandbox] in await sandbox.stop() } }
         let work = try Workspace()
         try await work.addEnvironment("sb", url: sandbox.url)
@@ -52,7 +52,7 @@ struct NeverTwiceTests {
         let info = try #require(try await work.salvo("runs", "show", "1", "--json").stdout.json() as? [String: Any])
         let settings = try #require(info["settings"] as? [String: Any])
         #expect(settings["timeout_seconds"] as? Double == 2.5, "recorded exactly: \(settings)")
-        sandbox = try await sandbox.restarted { $0.latencyMilliseconds = 0 }
+        sandbox.reconfigure { $0.latencyMilliseconds = 0 }
         let resume = try await work.salvo("run", "--resume", "1", "--quiet")
         #expect(resume.status == 0, "\(resume)")
         let records = await sandbox.records()
@@ -107,7 +107,7 @@ struct NeverTwiceTests {
 
     @Test("launches identical to one whose outcome is unknown are held back, in a run and by send; a resume settles it")
     func identicalAfterUnknown() async throws {
-        var sandbox = try await TestSandbox.start { $0.resetRate = 1 }
+        let sandbox = try await TestSandbox.start { $0.resetRate = 1 }
         defer { Task { [sandbox] in await sandbox.stop() } }
         let work = try Workspace()
         try await work.addEnvironment("sb", url: sandbox.url)
@@ -120,7 +120,7 @@ struct NeverTwiceTests {
         let send = try await work.salvo("send", "promo", "--var", "email=a@x.io")
         #expect(send.stdout.contains("may have been delivered: its outcome is unknown"), "\(send)")
         #expect(await sandbox.records().count == 2)
-        sandbox = try await sandbox.restarted { $0.resetRate = 0 }
+        sandbox.reconfigure { $0.resetRate = 0 }
         let resume = try await work.salvo("run", "--resume", "1", "--quiet")
         #expect(resume.status == 0, "\(resume)")
         #expect(await sandbox.deliveries() == ["a@x.io": 1, "b@x.io": 1])
@@ -148,12 +148,12 @@ struct NeverTwiceTests {
 
     @Test("replay --run --failed leaves unknown launches to a resume; --unknown needs --force")
     func replayLeavesUnknown() async throws {
-        var sandbox = try await TestSandbox.start { $0.resetRate = 1 }
+        let sandbox = try await TestSandbox.start { $0.resetRate = 1 }
         defer { Task { [sandbox] in await sandbox.stop() } }
         let work = try await Workspace.prepared(sandbox, rows: 3)
         let run = try await work.salvo("run", "promo", "--data", work.folder + "/rows.csv", "--quiet")
         #expect(run.status == 3, "\(run)")
-        sandbox = try await sandbox.restarted { $0.resetRate = 0 }
+        sandbox.reconfigure { $0.resetRate = 0 }
         let failed = try await work.salvo("replay", "--run", "1", "--failed")
         #expect(failed.status == 0 && failed.stdout.contains("nothing to replay"), "\(failed)")
         #expect(failed.stderr.contains("3 unknown launch(es) of run 1 are left out"), "\(failed)")
@@ -168,11 +168,11 @@ struct NeverTwiceTests {
 
     @Test("an unknown launch first tried over 23 h ago is not re-sent by a resume without --force")
     func staleUnknown() async throws {
-        var sandbox = try await TestSandbox.start { $0.resetRate = 1 }
+        let sandbox = try await TestSandbox.start { $0.resetRate = 1 }
         defer { Task { [sandbox] in await sandbox.stop() } }
         let work = try await Workspace.prepared(sandbox, rows: 2)
         #expect(try await work.salvo("run", "promo", "--data", work.folder + "/rows.csv", "--quiet").status == 3)
-        sandbox = try await sandbox.restarted { $0.resetRate = 0 }
+        sandbox.reconfigure { $0.resetRate = 0 }
         // Date the first row's attempt two days back, as if the run had stopped then.
         #expect(try work.sqlite("DROP TRIGGER ledger_no_update").status == 0)
         let dated = try work.sqlite(
@@ -214,7 +214,7 @@ struct NeverTwiceTests {
 
     @Test("a launch answered 429 and killed while it waited to retry is retried by the resume, delivered once")
     func killedWhileWaitingToRetry() async throws {
-        var sandbox = try await TestSandbox.start {
+        let sandbox = try await TestSandbox.start {
             $0.throttleRate = 1
             $0.retryAfterSeconds = 30
         }
@@ -228,7 +228,7 @@ struct NeverTwiceTests {
         #expect(await eventually(10) { (try? await work.history().count) == 2 })
         kill(run.process.processIdentifier, SIGKILL)
         await waitForExit(run.process)
-        sandbox = try await sandbox.restarted { $0.throttleRate = 0 }
+        sandbox.reconfigure { $0.throttleRate = 0 }
         let resume = try await work.salvo("run", "--resume", "1", "--quiet")
         #expect(resume.status == 0, "\(resume)")
         let records = await sandbox.records()

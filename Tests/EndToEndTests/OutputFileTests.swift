@@ -102,7 +102,7 @@ struct OutputFileTests {
 
     @Test("a resumed run's exit code, summary and reports cover the whole run; salvo report rebuilds them")
     func resumedReports() async throws {
-        var sandbox = try await TestSandbox.start {
+        let sandbox = try await TestSandbox.start {
             $0.triggers = [1]
             $0.resetRate = 0.5
         }
@@ -113,7 +113,7 @@ struct OutputFileTests {
         let first = try await work.salvo(
             "run", "promo", "ghost", "--data", work.folder + "/rows.csv", "--quiet", "--report", "junit=\(junit)")
         #expect(first.status == 3, "some unknown: \(first)")
-        sandbox = try await sandbox.restarted { $0.resetRate = 0 }
+        sandbox.reconfigure { $0.resetRate = 0 }
         let resume = try await work.salvo("run", "--resume", "1", "--quiet", "--report", "junit=\(junit)")
         #expect(resume.status == 1, "the rejected launches of the first part count: \(resume)")
         #expect(resume.stdout.contains("12 launch(es)") && resume.stdout.contains("ok 6  rejected 6"), "\(resume)")

@@ -263,6 +263,38 @@ struct PostgresTests {
         #expect(try await work.salvo("audit", "verify").status == 0)
     }
 
+    @Test("the PostgreSQL server restarted mid-run: the run exits 4 within its answer timeout, resumes, sends once")
+    func serverRestart() async throws {
+        let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 2 }
+        defer { Task { await sandbox.stop() } }
+        let server = try await OwnPostgres.start()
+        let work = try Workspace(store: try server.database())
+        work.environment["SB_TOKEN"] = TestSandbox.token
+        work.environment["SALVO_STORE_TIMEOUT"] = "3"
+        #expect(try await work.salvo("store", "init").status == 0)
+        #expect(
+            try await work.salvo("env", "add", "sb", "--base-url", sandbox.url, "--token-env", "SB_TOKEN").status == 0)
+        try await work.addRequest("promo", "--trigger", "1", "--phone", "{{phone}}", "--content", "code={{code}}")
+        let data = try rows(work, 400)
+        let (run, output) = try work.spawn(["run", "promo", "--data", data, "--concurrency", "8", "--quiet"])
+        #expect(await eventually(60) { await sandbox.records().count >= 60 || !run.isRunning })
+        try await server.restart()
+        #expect(await eventually(30) { !run.isRunning }, "no hang: the run ends on its own")
+        if run.isRunning { kill(run.processIdentifier, SIGKILL) }
+        await waitForExit(run)
+        #expect([0, 4].contains(run.terminationStatus), "\(run.terminationStatus)")
+        if run.terminationStatus != 0 {
+            let said = try String(contentsOfFile: output, encoding: .utf8)
+            #expect(said.contains("salvo run --resume 1") && !said.contains("PSQLError"), "\(said)")
+            let resume = try await work.salvo("run", "--resume", "1", "--quiet")
+            #expect(resume.status == 0, "\(resume)")
+        }
+        let delivered = await sandbox.deliveries()
+        #expect(
+            delivered.count == 400 && delivered.values.allSatisfy { $0 == 1 }, "\(delivered.filter { $0.value != 1 })")
+        #expect(try await work.salvo("audit", "verify").status == 0)
+    }
+
     @Test(
         "two machines running the same recipients at the same moment with the guard on: each delivered once",
         arguments: [false, true])

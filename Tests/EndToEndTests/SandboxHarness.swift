@@ -17,9 +17,9 @@ struct TestSandbox {
 
     var url: String { server.url }
 
-    /// The same sandbox (port, log, known Request-IDs) misbehaving differently.
-    func restarted(_ change: (inout SandboxConfiguration) -> Void) async throws -> TestSandbox {
-        TestSandbox(server: try await server.restarted(change))
+    /// The same sandbox (port, log, known Request-IDs) misbehaving differently from now on.
+    func reconfigure(_ change: (inout SandboxConfiguration) -> Void) {
+        server.reconfigure(change)
     }
 
     /// Deliveries per recipient, duplicates (answered by Request-ID de-duplication) not counted.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -57,6 +58,9 @@ final class Cluster: Sendable {
     let port: Int
     let bin: String
 
+    /// Whether the server runs as the `postgres` user (the tests run as root).
+    let asPostgres: Bool
+
     static let shared: Result<Cluster, TestPostgres.Unavailable> = {
         do throws(TestPostgres.Unavailable) {
             return .success(try Cluster.start())
@@ -69,6 +73,26 @@ final class Cluster: Sendable {
         self.folder = folder
         self.port = port
         self.bin = bin
+        asPostgres = geteuid() == 0
+    }
+
+    /// Runs one of the server's tools (`initdb`, `pg_ctl`) as the user the server runs as.
+    func server(_ tool: String, _ arguments: [String]) throws(TestPostgres.Unavailable) {
+        if asPostgres {
+            try run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/" + tool] + arguments)
+        } else {
+            try run(bin + "/" + tool, arguments)
+        }
+    }
+
+    /// `pg_ctl ACTION` with the server's options.
+    func control(_ action: String, mode: String = "fast") throws(TestPostgres.Unavailable) {
+        try server(
+            "pg_ctl",
+            [
+                "-D", folder + "/data", "-l", folder + "/log", "-w", "-m", mode, "-o",
+                "-c listen_addresses='' -k \(folder) -p \(port) -c fsync=off -c max_connections=200", action,
+            ])
     }
 
     func url(_ database: String) -> String { "postgres://salvo@localhost:\(port)/\(database)?host=\(folder)" }
@@ -80,7 +104,7 @@ final class Cluster: Sendable {
             ["-h", folder, "-p", "\(port)", "-U", user, "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
     }
 
-    private static func start() throws(TestPostgres.Unavailable) -> Cluster {
+    static func start() throws(TestPostgres.Unavailable) -> Cluster {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         guard let version = versions.compactMap(Int.init).max() else {
             throw TestPostgres.Unavailable(
@@ -92,27 +116,22 @@ final class Cluster: Sendable {
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let cluster = Cluster(folder: folder, port: port, bin: bin)
         // initdb refuses root: as root the server runs as the `postgres` user Debian's package made.
-        let asPostgres = geteuid() == 0
-        if asPostgres { _ = try? cluster.run("/bin/chown", ["postgres", folder]) }
-        func server(_ tool: String, _ arguments: [String]) throws(TestPostgres.Unavailable) {
-            if asPostgres {
-                try cluster.run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/" + tool] + arguments)
-            } else {
-                try cluster.run(bin + "/" + tool, arguments)
+        if cluster.asPostgres { _ = try? cluster.run("/bin/chown", ["postgres", folder]) }
+        try cluster.server("initdb", ["-D", folder + "/data", "-A", "trust", "-U", "salvo", "--no-sync", "-E", "UTF8"])
+        try cluster.control("start")
+        let stop =
+            (cluster.asPostgres ? "/usr/sbin/runuser -u postgres -- " : "")
+            + "\(bin)/pg_ctl -D \(folder)/data -m immediate stop >/dev/null 2>&1; rm -rf \(folder)"
+        stopCommands.withLock { commands in
+            if commands == nil {
+                atexit {
+                    let all = stopCommands.withLock { $0 }
+                    if let all { _ = system(all) }
+                }
             }
-        }
-        try server("initdb", ["-D", folder + "/data", "-A", "trust", "-U", "salvo", "--no-sync", "-E", "UTF8"])
-        try server(
-            "pg_ctl",
-            [
-                "-D", folder + "/data", "-l", folder + "/log", "-w", "-o",
-                "-c listen_addresses='' -k \(folder) -p \(port) -c fsync=off -c max_connections=200", "start",
-            ])
-        stopCommand = strdup(
-            (asPostgres ? "/usr/sbin/runuser -u postgres -- " : "")
-                + "\(bin)/pg_ctl -D \(folder)/data -m immediate stop >/dev/null 2>&1; rm -rf \(folder)")
-        atexit {
-            if let command = stopCommand { _ = system(command) }
+            let joined = commands.map { String(cString: $0) + "; " + stop } ?? stop
+            free(commands)
+            commands = strdup(joined)
         }
         return cluster
     }
@@ -137,5 +156,40 @@ final class Cluster: Sendable {
     private static func quoted(_ text: String) -> String { "'" + text.replacing("'", with: #"'\''"#) + "'" }
 }
 
-/// The command that stops the cluster at exit (a C string: `atexit` handlers capture nothing).
-nonisolated(unsafe) private var stopCommand: UnsafeMutablePointer<CChar>?
+/// The commands that stop the clusters at exit (a C string: `atexit` handlers capture nothing).
+private let stopCommands = Mutex<UnsafeMutablePointer<CChar>?>(nil)
+
+/// A cluster of a test's own, for a test that restarts the server: the shared one serves the tests that run at
+/// the same time. Stopped when the process exits.
+public struct OwnPostgres: Sendable {
+    private let cluster: Cluster
+
+    /// Starts the cluster on a thread of its own: `initdb` and `pg_ctl` take seconds, which must not hold a thread
+    /// of Swift's cooperative pool (on 2 cores, half of it) that other tests' in-process sandboxes answer on.
+    public static func start() async throws -> OwnPostgres {
+        OwnPostgres(cluster: try await offThePool { try Cluster.start() })
+    }
+
+    private init(cluster: Cluster) {
+        self.cluster = cluster
+    }
+
+    /// A new, empty database: its store URL.
+    public func database() throws -> String {
+        let name = "t_" + UUID().uuidString.lowercased().replacing("-", with: "")
+        try cluster.psql("CREATE DATABASE \(name)", database: "postgres")
+        return cluster.url(name)
+    }
+
+    /// Restarts the server (`pg_ctl restart -m fast`: every session is ended, as an administrator's restart does).
+    public func restart() async throws {
+        try await offThePool { [cluster] in try cluster.control("restart") }
+    }
+}
+
+/// Runs blocking `work` on a thread of its own and awaits it.
+private func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import SalvoCore
 import SalvoRunner
+import SalvoStorage
 
 #if canImport(Glibc)
     import Glibc
@@ -164,7 +165,18 @@ enum RunDrive {
             _exit(130)
         }
         defer { interrupts.cancel() }
-        guard let result = try await body(driving) else { return .success }
+        let outcome: RunResult?
+        do {
+            outcome = try await body(driving)
+        } catch let error as StoreError {
+            // The store stopped answering mid-run: what went is in the ledger; the rest waits for a resume.
+            if let (run, resumable) = control.started, resumable {
+                console.note(
+                    "run \(run) stopped: once the store answers again, `salvo run --resume \(run)` finishes it")
+            }
+            throw error
+        }
+        guard let result = outcome else { return .success }
         return RunSummaryView(result: result).print(console, reports: driving.reports)
     }
 }
