@@ -39,6 +39,22 @@ echo "| ... its peak RSS (MB) | $(fig export_rss 1) | | | < 64 MB | $(verdict "$
 r=$(ratio dry_rss_1m dry_rss_1k)
 echo "| \`salvo run --dry-run\`, 1,000,000-row CSV: peak RSS (MB) | $(fig dry_rss_1m 1) | the same over 1,000 rows: $(fig dry_rss_1k 1) | $r | <= 1.2 | $(verdict "$r <= 1.2") |"
 echo "| ... its rows/s | $(fig dry_rows 1) | | | | |"
+cat <<'PG'
+
+PostgreSQL (a throwaway cluster on this machine, the server's defaults: fsync and synchronous commit on; Unix
+socket; client, sandbox and server share the cores):
+
+| figure | PostgreSQL: median (min-max) | reference: median (min-max) | ratio | goal | |
+|---|---|---|---|---|---|
+PG
+r=$(ratio ledger_pg ledger_sqlite)
+echo "| the ledger alone (\`salvo-ledger-bench\`): attempts/s in commits of 50 attempts and the previous 50 outcomes | $(fig ledger_pg 1) | SQLite, same: $(fig ledger_sqlite 1) | $r | >= 10,000/s | $(verdict "$(get ledger_pg 3) >= 10000") |"
+r=$(ratio run_pg run_throughput)
+echo "| \`salvo run\` of 20,000 launches, concurrency 32 (launches/s; two ledger entries each) | $(fig run_pg 1) | the same on SQLite (above): $(fig run_throughput 1) | $r | | |"
+r=$(ratio send_pg send_sqlite)
+echo "| one \`salvo send\` process (ms) | $(fig send_pg 1000) | on SQLite: $(fig send_sqlite 1000) | $r | <= 1.5 | $(verdict "$r <= 1.5") |"
+r=$(ratio history_pg history_psql)
+echo "| \`salvo history --limit 50 --request X\`, 1,000,000 ledger entries (ms) | $(fig history_pg 1000) | \`psql\`, same query: $(fig history_psql 1000) | $r | <= 3 | $(verdict "$r <= 3") |"
 cat <<'TAIL'
 
 Notes:

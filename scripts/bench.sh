@@ -13,11 +13,18 @@ calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
 
 echo "building release binaries..." >&2
 swift build -c release --product salvo --static-swift-stdlib >&2
+swift build -c release --product salvo-ledger-bench --static-swift-stdlib >&2
 salvo=$root/.build/release/salvo
+ledger_bench=$root/.build/release/salvo-ledger-bench
 
 work=$(mktemp -d)
 sandbox_pid=""
-cleanup() { [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null; rm -rf "$work"; }
+pg_stop=""
+cleanup() {
+    [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null
+    [ -n "$pg_stop" ] && eval "$pg_stop"
+    rm -rf "$work"
+}
 trap cleanup EXIT
 export SALVO_STORE=$work/store.db
 results=$work/results.tsv
@@ -159,6 +166,72 @@ done
 record dry_rows "salvo dry-run rows/s (1M)" "$(awk '{print $1}' "$work/dry-1m.txt" | sed -n "${mid}p")" "$(awk '{print $1}' "$work/dry-1m.txt" | head -1)" "$(awk '{print $1}' "$work/dry-1m.txt" | tail -1)"
 record dry_rss_1m "peak RSS MB (1M rows)" "$(awk '{print $2/1024}' "$work/dry-1m.txt" | sort -n | sed -n "${mid}p")" "$(awk '{print $2/1024}' "$work/dry-1m.txt" | sort -n | head -1)" "$(awk '{print $2/1024}' "$work/dry-1m.txt" | sort -n | tail -1)"
 record dry_rss_1k "peak RSS MB (1k rows)" "$(awk '{print $2/1024}' "$work/dry-1k.txt" | sort -n | sed -n "${mid}p")" "$(awk '{print $2/1024}' "$work/dry-1k.txt" | sort -n | head -1)" "$(awk '{print $2/1024}' "$work/dry-1k.txt" | sort -n | tail -1)"
+
+echo "8. PostgreSQL: the ledger alone, a run, a send and history, next to the same on SQLite" >&2
+# A throwaway cluster with the server's defaults (fsync and synchronous_commit on), on a Unix socket.
+pg_bin=/usr/lib/postgresql/$(ls /usr/lib/postgresql | sort -n | tail -1)/bin
+pg=$work/pg
+mkdir -p "$pg"
+as_pg=""
+if [ "$(id -u)" = 0 ]; then chown postgres "$pg"; as_pg="runuser -u postgres --"; fi
+$as_pg "$pg_bin/initdb" -D "$pg/data" -A trust -U salvo -E UTF8 > /dev/null
+pg_port=$(( 20000 + RANDOM % 30000 ))
+$as_pg "$pg_bin/pg_ctl" -D "$pg/data" -l "$pg/log" -w -o "-c listen_addresses='' -k $pg -p $pg_port" start > /dev/null
+pg_stop="$as_pg $pg_bin/pg_ctl -D $pg/data -m immediate stop > /dev/null 2>&1"
+pgurl() { echo "postgres://salvo@localhost:$pg_port/$1?host=$pg"; }
+psqlc() { "$pg_bin/psql" -h "$pg" -p "$pg_port" -U salvo -At -v ON_ERROR_STOP=1 "$@"; }
+for i in $(seq "$runs"); do
+    psqlc -d postgres -c "CREATE DATABASE ledger$i" > /dev/null
+    "$ledger_bench" "$(pgurl "ledger$i")" 400 50
+done | awk '{print $3}' | sort -n > "$work/ledger-pg.txt"
+for i in $(seq "$runs"); do "$ledger_bench" "$work/ledger$i.db" 400 50; done | awk '{print $3}' | sort -n > "$work/ledger-sqlite.txt"
+record ledger_pg "PostgreSQL attempts/s" "$(sed -n "${mid}p" "$work/ledger-pg.txt")" "$(head -1 "$work/ledger-pg.txt")" "$(tail -1 "$work/ledger-pg.txt")"
+record ledger_sqlite "SQLite attempts/s" "$(sed -n "${mid}p" "$work/ledger-sqlite.txt")" "$(head -1 "$work/ledger-sqlite.txt")" "$(tail -1 "$work/ledger-sqlite.txt")"
+
+psqlc -d postgres -c "CREATE DATABASE team" > /dev/null
+team=$(pgurl team)
+"$salvo" store init --store "$team" > /dev/null
+BENCH_TOKEN=$token "$salvo" env add bench --base-url "$url" --token-env BENCH_TOKEN --guard 0 --store "$team" 2> /dev/null
+"$salvo" request add r --trigger 1 --email '{{email}}' --store "$team" 2> /dev/null
+"$salvo" request add one --trigger 1 --email one@example.com --store "$team" 2> /dev/null
+export BENCH_TOKEN=$token
+hyperfine --runs "$runs" --export-csv "$work/run-pg.csv" --prepare "curl -s -X DELETE $url/_sandbox/launches" \
+    "$salvo run r --data $work/rows20k.csv --concurrency 32 --quiet --store $team" > /dev/null
+read -r med min max < <(median_of "$work/run-pg.csv" 0)
+record run_pg "salvo run launches/s on PostgreSQL" "$(calc "20000/$med")" "$(calc "20000/$max")" "$(calc "20000/$min")"
+hyperfine --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/send-pg.csv" -n postgres -n sqlite \
+    "$salvo send one --force --store $team" "$salvo send one --force" > /dev/null
+read -r med min max < <(median_of "$work/send-pg.csv" 0); record send_pg "send on PostgreSQL s" "$med" "$min" "$max"
+read -r med min max < <(median_of "$work/send-pg.csv" 1); record send_sqlite "send on SQLite s" "$med" "$min" "$max"
+
+# History on a million entries, generated with SQL as for SQLite (not a real chain).
+psqlc -d postgres -c "CREATE DATABASE big" > /dev/null
+bigpg=$(pgurl big)
+"$salvo" store init --store "$bigpg" > /dev/null
+"$salvo" env add bench --base-url http://127.0.0.1:1 --token-env BENCH_TOKEN --store "$bigpg" 2> /dev/null
+psqlc -d big > /dev/null <<'SQL'
+INSERT INTO runs (id, kind, started_at, environment, selection, settings, os_user, host) OVERRIDING SYSTEM VALUE
+VALUES (1, 'run', '2026-01-01T00:00:00.000Z', 'bench', '{}', '{}', 'bench', 'bench');
+INSERT INTO ledger (seq, kind, at, run_id, request_id, try, request_name, method, environment, base_url, url,
+    trigger_id, recipient_kind, recipient, request_headers, request_body, token_fingerprint, os_user, host,
+    prev_hash, hash)
+SELECT 2 * n - 1, 'attempt', '2026-01-01T00:00:' || lpad(n::text, 6, '0') || '.000Z', 1, 'rid' || n, 1,
+    'req' || (n % 100), 'campaigns/triggers/start', 'bench', 'http://127.0.0.1',
+    'http://127.0.0.1/api/v1.1/campaigns/triggers/start', '1', 'email', 'user' || n || '@example.com', '[]',
+    '{"id":1}', 'fp:000000000000', 'bench', 'bench', 'p' || n, 'a' || n FROM generate_series(1, 500000) AS n;
+INSERT INTO ledger (seq, kind, at, run_id, request_id, attempt_seq, result, http_status, response_headers,
+    response_body, duration_ms, error_code, error_text, duplicate, prev_hash, hash)
+SELECT 2 * n, 'outcome', '2026-01-01T00:00:' || lpad(n::text, 6, '0') || '.001Z', 1, 'rid' || n, 2 * n - 1, 'ok',
+    200, '[]', '{"error":0,"error_text":"Successful operation"}', 1.5, 0, 'Successful operation', 0, 'q' || n, 'o' || n
+FROM generate_series(1, 500000) AS n;
+ANALYZE ledger;
+SQL
+echo "$history_sql" > "$work/history-pg.sql"
+hyperfine -N --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/history-pg.csv" -n salvo -n psql \
+    "$salvo history --limit 50 --request req7 --json --store $bigpg" \
+    "$pg_bin/psql -h $pg -p $pg_port -U salvo -d big -At -f $work/history-pg.sql -o /dev/null" > /dev/null
+read -r med min max < <(median_of "$work/history-pg.csv" 0); record history_pg "salvo history on PostgreSQL s" "$med" "$min" "$max"
+read -r med min max < <(median_of "$work/history-pg.csv" 1); record history_psql "psql s" "$med" "$min" "$max"
 
 cp "$results" .build/bench-results.tsv
 scripts/bench-report.sh "$results" "$runs" > BENCHMARKS.md

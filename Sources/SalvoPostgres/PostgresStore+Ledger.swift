@@ -10,26 +10,32 @@ extension PostgresStore {
         outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt], guards: [DuplicateGuard?]
     ) async throws -> [LedgerWrite] {
         try await transaction { connection in
-            // The guarded recipients' keys are locked first, in one order (then the chain's head, in
-            // appendLedger): a launch of the same recipient from another machine waits here until this
-            // transaction ends, and then sees this one's attempt.
+            // The guarded recipients' keys are locked first, in one order (then the chain's head): a launch of the
+            // same recipient from another machine waits here until this transaction ends, and then sees this
+            // one's attempt.
             let keys = Set(zip(attempts, guards).compactMap { $1 == nil ? nil : Self.guardKey($0) }).sorted()
             if !keys.isEmpty {
                 try await connection.run(
                     "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(\(keys)::text[]) AS k ORDER BY k")
             }
-            for (attempt, outcome) in outcomes { _ = try await self.appendOutcome(connection, of: attempt, outcome) }
+            var ledger = try await LedgerAppend.begin(connection, location: self.location)
+            try await self.appendOutcomes(connection, &ledger, outcomes)
             var writes: [LedgerWrite] = []
             for (attempt, check) in zip(attempts, guards) {
-                if let check, let hit = try await self.guardHit(connection, like: attempt, guard: check) {
-                    let seq = try await self.appendAttempt(connection, attempt)
-                    _ = try await self.appendOutcome(
-                        connection, of: seq, LaunchOutcome(result: .skipped, transportError: hit.reason))
-                    writes.append(LedgerWrite(id: seq, skippedFor: hit))
-                } else {
-                    writes.append(LedgerWrite(id: try await self.appendAttempt(connection, attempt)))
+                if let check {
+                    // The lookup must see the attempts appended before it in this transaction.
+                    try await ledger.flush(connection)
+                    if let hit = try await self.guardHit(connection, like: attempt, guard: check) {
+                        let seq = self.appendAttempt(&ledger, attempt)
+                        self.appendOutcome(
+                            &ledger, of: seq, attempt, LaunchOutcome(result: .skipped, transportError: hit.reason))
+                        writes.append(LedgerWrite(id: seq, skippedFor: hit))
+                        continue
+                    }
                 }
+                writes.append(LedgerWrite(id: self.appendAttempt(&ledger, attempt)))
             }
+            try await ledger.finish(connection)
             return writes
         }
     }
@@ -44,8 +50,10 @@ extension PostgresStore {
 
     public func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) async throws -> Int64 {
         try await transaction { connection in
-            let seq = try await self.appendAttempt(connection, attempt)
-            _ = try await self.appendOutcome(connection, of: seq, outcome)
+            var ledger = try await LedgerAppend.begin(connection, location: self.location)
+            let seq = self.appendAttempt(&ledger, attempt)
+            self.appendOutcome(&ledger, of: seq, attempt, outcome)
+            try await ledger.finish(connection)
             return seq
         }
     }
@@ -95,53 +103,41 @@ extension PostgresStore {
         }
     }
 
-    private func appendAttempt(_ connection: PostgresConnection, _ attempt: LaunchAttempt) async throws -> Int64 {
+    private func appendAttempt(_ ledger: inout LedgerAppend, _ attempt: LaunchAttempt) -> Int64 {
         let at = now
-        return try await appendLedger(connection) { .attempt(seq: $0, at: at, attempt, contentKey: attempt.contentKey) }
+        return ledger.append { .attempt(seq: $0, at: at, attempt, contentKey: attempt.contentKey) }
     }
 
-    func appendOutcome(_ connection: PostgresConnection, of attempt: Int64, _ outcome: LaunchOutcome) async throws
-        -> Int64
-    {
-        guard
-            let row = try await connection.row(
-                "SELECT request_id, run_id FROM ledger WHERE seq = \(attempt) AND kind = 'attempt'")
-        else { throw StoreError.failed(path: location, detail: "no attempt #\(attempt) in the ledger") }
-        let (at, runID, requestID) = (now, try row.integer("run_id"), try row.text("request_id"))
-        return try await appendLedger(connection) {
-            .outcome(seq: $0, at: at, runID: runID, requestID: requestID, attemptSeq: attempt, outcome)
+    private func appendOutcome(
+        _ ledger: inout LedgerAppend, of seq: Int64, _ attempt: LaunchAttempt, _ outcome: LaunchOutcome
+    ) {
+        let at = now
+        _ = ledger.append {
+            .outcome(seq: $0, at: at, runID: attempt.runID, requestID: attempt.requestID, attemptSeq: seq, outcome)
         }
     }
 
-    /// Appends one ledger row inside the caller's transaction: numbered and chained from the locked head row,
-    /// the columns of `entry`, exactly those its hash covers (`LedgerEntry`, in Core, as on SQLite).
-    func appendLedger(_ connection: PostgresConnection, entry: (Int64) -> LedgerEntry) async throws -> Int64 {
-        guard let head = try await connection.row("SELECT seq, hash FROM chain_heads WHERE chain = 'ledger' FOR UPDATE")
-        else { throw StoreError.corrupt(path: location, detail: "the ledger's head row is missing") }
-        let seq = try head.integer("seq") + 1
-        let previous = try head.text("hash")
-        let numbered = entry(seq)
-        let hash = numbered.hash(previous: previous)
-        var statement = SQLStatement()
-        var names: [String] = []
-        var values: [String] = []
-        for (name, value) in numbered.columns {
-            names.append(name)
-            let cast = Self.jsonColumns.contains(name) ? "::json" : ""
-            switch value {
-            case nil: values.append("NULL")
-            case .integer(let number)?: values.append(statement.bind(number))
-            case .real(let number)?: values.append(statement.bind(number))
-            case .text(let text)?: values.append(statement.bind(text) + cast)
+    /// Appends the outcomes of attempts already in the ledger, which are read in one statement.
+    func appendOutcomes(
+        _ connection: PostgresConnection, _ ledger: inout LedgerAppend,
+        _ outcomes: [(attempt: Int64, outcome: LaunchOutcome)]
+    ) async throws {
+        guard !outcomes.isEmpty else { return }
+        let rows = try await connection.rows(
+            "SELECT seq, run_id, request_id FROM ledger WHERE kind = 'attempt' AND seq = ANY(\(outcomes.map(\.attempt)))"
+        )
+        var attempts: [Int64: (runID: Int64, requestID: String)] = [:]
+        for row in rows { attempts[try row.integer("seq")] = (try row.integer("run_id"), try row.text("request_id")) }
+        let at = now
+        for (seq, outcome) in outcomes {
+            guard let attempt = attempts[seq] else {
+                throw StoreError.failed(path: location, detail: "no attempt #\(seq) in the ledger")
+            }
+            _ = ledger.append {
+                .outcome(
+                    seq: $0, at: at, runID: attempt.runID, requestID: attempt.requestID, attemptSeq: seq, outcome)
             }
         }
-        names += ["prev_hash", "hash"]
-        values += [statement.bind(previous), statement.bind(hash)]
-        statement.text =
-            "INSERT INTO ledger (\(names.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))"
-        try await connection.run(statement.query)
-        try await connection.run("UPDATE chain_heads SET seq = \(seq), hash = \(hash) WHERE chain = 'ledger'")
-        return seq
     }
 
     /// The ledger's JSON columns (stored as `json`, which keeps the text exactly).

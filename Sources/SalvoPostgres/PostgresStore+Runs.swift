@@ -144,7 +144,9 @@ extension PostgresStore {
             let outcome = LaunchOutcome(
                 result: .unknown,
                 transportError: "salvo stopped before the answer was recorded (killed or crashed); resumed later")
-            for attempt in orphans { _ = try await self.appendOutcome(connection, of: attempt, outcome) }
+            var ledger = try await LedgerAppend.begin(connection, location: self.location)
+            try await self.appendOutcomes(connection, &ledger, orphans.map { (attempt: $0, outcome: outcome) })
+            try await ledger.finish(connection)
             return orphans.count
         }
     }

@@ -58,7 +58,9 @@ extension PostgresStore {
 
     public func receive(ledger entries: [LedgerEntry]) async throws {
         try await transaction { connection in
-            for entry in entries { _ = try await self.appendLedger(connection) { _ in entry } }
+            var ledger = try await LedgerAppend.begin(connection, location: self.location)
+            for entry in entries { _ = ledger.append { _ in entry } }
+            try await ledger.finish(connection)
         }
     }
 

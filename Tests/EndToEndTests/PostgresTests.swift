@@ -285,7 +285,9 @@ struct PostgresTests {
         #expect([0, 4].contains(run.terminationStatus), "\(run.terminationStatus)")
         if run.terminationStatus != 0 {
             let said = try String(contentsOfFile: output, encoding: .utf8)
-            #expect(said.contains("salvo run --resume 1") && !said.contains("PSQLError"), "\(said)")
+            #expect(
+                said.contains("salvo run --resume 1") && !said.contains("PSQLError"),
+                "exit \(run.terminationStatus): \(said)")
             let resume = try await work.salvo("run", "--resume", "1", "--quiet")
             #expect(resume.status == 0, "\(resume)")
         }
