@@ -22,7 +22,7 @@ sandbox_pid=""
 pg_stop=""
 cleanup() {
     [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null
-    [ -n "$pg_stop" ] && eval "$pg_stop"
+    [ -n "$pg_stop" ] && eval "$pg_stop" && rm -rf "$pg"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -170,8 +170,7 @@ record dry_rss_1k "peak RSS MB (1k rows)" "$(awk '{print $2/1024}' "$work/dry-1k
 echo "8. PostgreSQL: the ledger alone, a run, a send and history, next to the same on SQLite" >&2
 # A throwaway cluster with the server's defaults (fsync and synchronous_commit on), on a Unix socket.
 pg_bin=/usr/lib/postgresql/$(ls /usr/lib/postgresql | sort -n | tail -1)/bin
-pg=$work/pg
-mkdir -p "$pg"
+pg=$(mktemp -d /tmp/salvo-bench-pg.XXXXXX)   # not under $work (0700): the server's user must reach it
 as_pg=""
 if [ "$(id -u)" = 0 ]; then chown postgres "$pg"; as_pg="runuser -u postgres --"; fi
 $as_pg "$pg_bin/initdb" -D "$pg/data" -A trust -U salvo -E UTF8 > /dev/null
