@@ -59,8 +59,10 @@ cat <<'TAIL'
 
 Notes:
 - PostgreSQL ledger appends (2026-12-03): a commit used three or four statements per row (lock the head, insert,
-  move the head; read the outcome's attempt); now it locks the head once, writes its rows with one `COPY` and moves
-  the head once. `salvo-ledger-bench` in commits of 50, release, same machine, fsync off: 409 to 2,540 attempts/s.
+  move the head; read the outcome's attempt); now it locks the head once, writes its rows in multi-row INSERTs and
+  moves the head once. `salvo-ledger-bench` in commits of 50, release, same machine, fsync off: 409 to 2,050-2,390
+  attempts/s (one `COPY` instead gave 2,540 and the table above, but postgres-nio 1.33 stops the process on a
+  precondition when the server restarts during a `COPY`, so it is not used).
   The ledger alone is now as fast on PostgreSQL as on SQLite, and both are bound by the client's CPU per attempt
   (about 170 us: building the launch, its JSON, two hashes), not by the database: the 10,000/s aim waits for the
   per-launch work of the issue "close to the wire". A `send` on PostgreSQL pays for connecting (socket, startup,

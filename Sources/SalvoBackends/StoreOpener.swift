@@ -1,3 +1,4 @@
+import Foundation
 import SalvoCore
 import SalvoPostgres
 import SalvoSQLite
@@ -30,8 +31,9 @@ public enum StoreOpener {
     /// How long a call waits for a PostgreSQL server's answer: `SALVO_STORE_TIMEOUT` seconds, else 30.
     private static func answerSeconds(_ environment: [String: String]) throws(InputError) -> Double {
         guard let text = environment["SALVO_STORE_TIMEOUT"] else { return 30 }
-        guard let seconds = Double(text), seconds.isFinite, seconds >= 1 else {
-            throw InputError("SALVO_STORE_TIMEOUT is '\(Name.printable(text))'; give seconds, 1 or more (default 30)")
+        guard let seconds = Double(text), seconds >= 1, seconds <= 86_400 else {
+            throw InputError(
+                "SALVO_STORE_TIMEOUT is '\(Name.printable(text))'; give seconds from 1 to 86400 (default 30)")
         }
         return seconds
     }
@@ -39,6 +41,15 @@ public enum StoreOpener {
     /// The local files that hold the store at `location`, whether or not it is open: no output may go there.
     public static func files(of location: String) -> [String] {
         PostgresURL.isURL(location) ? [] : SQLiteStore.files(at: location)
+    }
+
+    /// Whether two locations name the same store (a path however spelled; a URL as shown).
+    public static func sameStore(_ one: String, _ other: String) -> Bool {
+        func key(_ location: String) -> String {
+            PostgresURL.isURL(location)
+                ? display(location) : URL(fileURLWithPath: location).standardizedFileURL.resolvingSymlinksInPath().path
+        }
+        return key(one) == key(other)
     }
 
     /// The store's location as salvo shows it (a URL without its password).

@@ -134,7 +134,16 @@ enum PostgresSchema {
         let quoted = "\"\(role.lowercased())\""
         try await connection.withTransaction(logger: PostgresStore.logger) { connection in
             let exists = try await connection.row(
-                "SELECT 1 AS found FROM pg_roles WHERE rolname = \(role.lowercased())")
+                """
+                SELECT rolsuper OR rolname = current_user
+                    OR rolname = (SELECT tableowner FROM pg_tables WHERE tablename = 'ledger' LIMIT 1) AS powerful
+                FROM pg_roles WHERE rolname = \(role.lowercased())
+                """)
+            if try exists?.bool("powerful") == true {
+                throw InputError(
+                    "role '\(role.lowercased())' is a superuser or the store's owner: it can change history whatever "
+                        + "salvo grants; name a new role for launching machines")
+            }
             if exists == nil { try await connection.run(PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted) LOGIN")) }
             var statements = [
                 "GRANT CONNECT ON DATABASE \"\(try await currentDatabase(connection))\" TO \(quoted)",

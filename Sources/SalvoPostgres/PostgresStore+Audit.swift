@@ -94,7 +94,35 @@ extension PostgresStore {
             if page.count < Self.page { break }
         }
         verifier.add(try await reading { connection in try await PostgresSchema.differences(connection) })
+        if verifier.report.problems.isEmpty {
+            verifier.add(
+                try await headDifferences(ledger: verifier.report.ledgerHead, audit: verifier.report.auditHead))
+        }
         return verifier.report
+    }
+
+    /// Where the chains' head rows differ from the chains' last rows, which every append moves them to: a head
+    /// moved by hand would make the next append leave a gap that looks like a deletion.
+    private func headDifferences(ledger: String, audit: String) async throws -> [String] {
+        let heads = try await reading { connection in
+            try await connection.rows("SELECT chain, seq, hash FROM chain_heads ORDER BY chain")
+        }
+        var problems: [String] = []
+        for head in heads {
+            let chain = try head.text("chain")
+            let last = try await reading { connection in
+                try await connection.row(
+                    chain == "ledger"
+                        ? "SELECT count(*) AS n FROM ledger" : "SELECT count(*) AS n FROM audit_events")
+            }
+            let (count, expected) = (try last?.integer("n") ?? 0, chain == "ledger" ? ledger : audit)
+            if try head.integer("seq") != count || head.text("hash") != expected {
+                problems.append(
+                    "the \(chain == "ledger" ? "ledger" : "audit trail")'s head row (chain_heads) was changed: it says "
+                        + "#\(try head.integer("seq")), the chain ends at #\(count)")
+            }
+        }
+        return problems
     }
 
     /// Rows per page of `verify`: each page is a short read, never one long snapshot on a shared server.

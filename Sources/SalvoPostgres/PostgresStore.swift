@@ -248,9 +248,18 @@ public final class PostgresStore: Storage {
         return StoreError.cannotOpen(path: location, reason: describe(psql))
     }
 
+    /// A network library's error in a few words, for what people meet most; anything else as the library says.
+    private static func plain(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("Connection refused") { return "connection refused (is the server running, on that port?)" }
+        if text.contains("UnknownHost") || text.contains("DNS error") { return "the host name does not resolve" }
+        if text.contains("Connect timeout") { return "the server did not accept the connection in 5 s" }
+        return text
+    }
+
     /// What went wrong with the connection, in a few words.
     static func describe(_ error: any Error) -> String {
-        guard let psql = error as? PSQLError else { return "\(error)" }
+        guard let psql = error as? PSQLError else { return plain(error) }
         if let message = psql.serverInfo?[.message] { return message }
         switch psql.code {
         case .serverClosedConnection: return "the server closed the connection (restarted, or shut down)"

@@ -80,7 +80,7 @@ public struct StoreCopy: Sendable {
         guard try await target.isEmpty() else {
             throw InputError(
                 "\(target.location) already holds a store's records; copy into an empty store only (a new SQLite "
-                    + "path, or a new database after `salvo store init`)")
+                    + "path, or a new, empty PostgreSQL database)")
         }
         var summary = Summary()
         var environments = try await source.environments()

@@ -215,6 +215,13 @@ struct PostgresTests {
             }
         }
         #expect(await sandbox.deliveries().count == 20)
+        // What the role may do to the chains' head rows, audit verify catches.
+        try TestPostgres.execute("UPDATE chain_heads SET seq = seq + 5 WHERE chain = 'audit'", on: launcher.store)
+        let moved = try await launcher.salvo("audit", "verify")
+        #expect(moved.status == 1 && moved.stdout.contains("head row (chain_heads) was changed"), "\(moved)")
+        let powerful = try await launcher.salvo("store", "init", "--store", url, "--create-role", "salvo")
+        #expect(
+            powerful.status == 2 && powerful.stderr.contains("is a superuser or the store's owner"), "\(powerful)")
     }
 
     @Test("tampering through psql (a trigger disabled, a row edited, a run forged) fails audit verify")

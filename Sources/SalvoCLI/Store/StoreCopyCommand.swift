@@ -43,10 +43,10 @@ struct StoreCopyCommand: AsyncParsableCommand {
     func run() async throws {
         var options = global
         options.store = from ?? global.store
-        let context = CommandContext(options)
+        let context = CommandContext(options, storeFlag: from == nil ? "--store" : "--from")
         context.warnOfPassword(in: to, flag: "--to")
         guard !to.isEmpty else { throw InputError("--to is empty; give the target store's path or URL") }
-        guard StoreOpener.display(to) != context.storePath else {
+        guard !StoreOpener.sameStore(to, context.storePath) else {
             throw InputError("--to is the store being copied; give another path or URL")
         }
         let summary = try await context.withStore { source in
@@ -70,7 +70,8 @@ struct StoreCopyCommand: AsyncParsableCommand {
                     .init("requests", .integer(summary.requests)), .init("runs", .integer(summary.runs)),
                     .init("ledger_entries", .integer(summary.ledgerEntries)),
                     .init("audit_events", .integer(summary.auditEvents)),
-                    .init("token_env", .array(summary.converted.map { .string($0) })),
+                    .init("token_env", .string(tokenVariable)),
+                    .init("token_env_environments", .array(summary.converted.map { .string($0) })),
                     .init("ok", .bool(verified.problems.isEmpty)),
                     .init("ledger_head", .string(verified.ledgerHead)),
                     .init("audit_head", .string(verified.auditHead)),

@@ -18,7 +18,7 @@ struct StoreInit: AsyncParsableCommand {
             and on every machine
               export SALVO_STORE=postgres://salvo@db.example.com/salvo
               export PGPASSWORD=...           # unless the URL or a socket says otherwise
-              salvo env add prod --base-url https://api.example.com --token-env ALTCRAFT_TOKEN
+              salvo env add prod --base-url https://api.example.com --token-env TOKEN
             A shared store holds no token values: each machine reads its own
             from the variable its environment names (--token-env).
 

@@ -24,7 +24,8 @@ struct CommandContext {
     /// The files that hold the store, which no output may overwrite.
     var storeFiles: [String] { (try? storeLocation.get()).map(StoreOpener.files(of:)) ?? [] }
 
-    init(_ options: GlobalOptions, world: CommandEnvironment = .current) {
+    /// `storeFlag`: the option that named the store, for messages (`--from` for `store copy`).
+    init(_ options: GlobalOptions, storeFlag: String = "--store", world: CommandEnvironment = .current) {
         console = world.console
         environment = world.environment
         author = world.author
@@ -32,7 +33,7 @@ struct CommandContext {
         storeLocation = Result { () throws(InputError) in
             try StoreLocation.resolve(explicit: options.store, environment: environment)
         }
-        warnOfPassword(in: options.store, flag: "--store")
+        warnOfPassword(in: options.store, flag: storeFlag)
     }
 
     /// A flag's value shows in the process list, to every user of the machine: a URL's password does not belong
