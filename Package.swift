@@ -120,17 +120,17 @@ let package = Package(
         ),
         // Commands run in process, their output pinned in golden files (`make golden` re-records them).
         .testTarget(name: "SalvoCLITests", dependencies: ["SalvoCLI", "SalvoSandbox"], exclude: ["Golden"]),
-        // A throwaway PostgreSQL cluster for the tests that need one.
-        .target(name: "SalvoTestPostgres", path: "Tests/SalvoTestPostgres"),
+        // What the tests share: a throwaway PostgreSQL cluster, child processes waited for without signals.
+        .target(name: "SalvoTestSupport", path: "Tests/SalvoTestSupport"),
         // One conformance suite, run against every backend.
         .testTarget(
             name: "SalvoStorageTests",
-            dependencies: ["SalvoStorage", "SalvoSQLite", "SalvoPostgres", "SalvoRunner", "SalvoTestPostgres"]
+            dependencies: ["SalvoStorage", "SalvoSQLite", "SalvoPostgres", "SalvoRunner", "SalvoTestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "salvo", "SalvoSandbox", "SalvoSQLite", "SalvoTestPostgres",
+                "salvo", "SalvoSandbox", "SalvoSQLite", "SalvoTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Fixtures"]

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// An audit you can defend: the schema checked, checkpoints kept elsewhere, and a readable log.
-@Suite("Audit: schema, checkpoints, the log's before and after")
+@Suite("Audit: schema, checkpoints, the log's before and after", .timeLimit(.minutes(5)))
 struct AuditTests {
     /// A store with an environment, a request and two sends.
     private func store(_ sandbox: TestSandbox) async throws -> Workspace {

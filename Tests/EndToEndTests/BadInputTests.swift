@@ -11,7 +11,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
     var testDescription: String { arguments.joined(separator: " ") }
 }
 
-@Suite("Bad input: the documented exit code, a clear message, the store unchanged")
+@Suite("Bad input: the documented exit code, a clear message, the store unchanged", .timeLimit(.minutes(5)))
 struct BadInputTests {
     static let cases: [BadInput] = [
         BadInput(

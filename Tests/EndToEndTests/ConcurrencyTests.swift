@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("Several salvo processes on one store")
+@Suite("Several salvo processes on one store", .timeLimit(.minutes(5)))
 struct ConcurrencyTests {
     @Test("two processes adding 500 requests each to one new store: 1000 requests, no error")
     func twoWriters() async throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("salvo request edit in $EDITOR")
+@Suite("salvo request edit in $EDITOR", .timeLimit(.minutes(5)))
 struct EditorTests {
     /// An editor that applies `sed` expressions to the file, one set per call (a counter file tracks calls).
     private func editor(_ work: Workspace, _ steps: [String]) throws -> String {

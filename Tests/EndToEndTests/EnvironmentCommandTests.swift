@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("salvo env: add, list, show, edit, rename, remove, use")
+@Suite("salvo env: add, list, show, edit, rename, remove, use", .timeLimit(.minutes(5)))
 struct EnvironmentCommandTests {
     @Test("add with the token on stdin; list and show mask it; --reveal prints it")
     func addListShow() async throws {

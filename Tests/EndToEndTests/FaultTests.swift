@@ -1,5 +1,6 @@
 import Foundation
 import SalvoCore
+import SalvoTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,7 +9,9 @@ import Testing
 
 /// Serialized: each test loads the machine on its own (many processes, thousands of launches), and together they
 /// starved the timing-sensitive tests of the other suites on two cores.
-@Suite("Faults: kills, a misbehaving platform, concurrent processes, a full disk, a read-only store", .serialized)
+@Suite(
+    "Faults: kills, a misbehaving platform, concurrent processes, a full disk, a read-only store", .serialized,
+    .timeLimit(.minutes(5)))
 struct FaultTests {
     /// The seeds of the kill rounds: `SALVO_FAULT_SEEDS=3,17` replays chosen ones.
     static let seeds: [UInt64] = {
@@ -232,12 +235,9 @@ struct FaultTests {
         for withWAL in [true, false] {
             if !withWAL {
                 try await disk.remount(readOnly: false)
-                let checkpoint = Process()
-                checkpoint.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-                checkpoint.arguments = [disk.path + "/salvo.db", "PRAGMA wal_checkpoint(TRUNCATE);"]
-                checkpoint.standardOutput = FileHandle.nullDevice
-                try checkpoint.run()
-                await waitForExit(checkpoint)
+                let checkpoint = try Child(
+                    "/usr/bin/sqlite3", [disk.path + "/salvo.db", "PRAGMA wal_checkpoint(TRUNCATE);"], environment: [:])
+                await checkpoint.exit()
                 #expect(!FileManager.default.fileExists(atPath: disk.path + "/salvo.db-wal"))
             }
             try await disk.remount(readOnly: true)
@@ -300,14 +300,8 @@ struct SmallFileSystem {
 
     /// Runs a short system command (mount, umount) to its end.
     private static func command(_ arguments: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
+        let child = try? Child(arguments[0], Array(arguments.dropFirst()), environment: [:], stderr: "/dev/null")
+        return child?.exitBlocking() ?? -1
     }
 }
 

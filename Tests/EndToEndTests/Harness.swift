@@ -1,5 +1,6 @@
 import Foundation
 import SalvoSQLite
+import SalvoTestSupport
 import Testing
 
 /// What one run of the `salvo` binary did.
@@ -62,9 +63,6 @@ final class Workspace: @unchecked Sendable {
     )
         async throws -> Outcome
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
         var variables = [
             "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "SALVO_STORE": store, "USER": "e2e",
             "LANG": "C.UTF-8",
@@ -72,41 +70,18 @@ final class Workspace: @unchecked Sendable {
         variables.merge(environment) { _, new in new }
         variables.merge(env) { _, new in new }
         for name in unsetting { variables[name] = nil }
-        process.environment = variables
-        let id = UUID().uuidString
-        let outPath = "\(folder)/.out-\(id)"
-        let errPath = "\(folder)/.err-\(id)"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-                return
-            }
-            if let stdin {
-                input.fileHandleForWriting.write(Data(stdin.utf8))
-                try? input.fileHandleForWriting.close()
-            }
-        }
-        try out.close()
-        try err.close()
+        let files = "\(folder)/.run-\(UUID().uuidString)"
         defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
+            for suffix in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: files + suffix) }
         }
+        if let stdin { try stdin.write(toFile: files + ".in", atomically: false, encoding: .utf8) }
+        let child = try Child(
+            binary, arguments, environment: variables, stdin: stdin == nil ? nil : files + ".in",
+            stdout: files + ".out", stderr: files + ".err")
+        let status = await child.exit()
         return Outcome(
-            status: status, stdout: try String(contentsOfFile: outPath, encoding: .utf8),
-            stderr: try String(contentsOfFile: errPath, encoding: .utf8))
+            status: status, stdout: try String(contentsOfFile: files + ".out", encoding: .utf8),
+            stderr: try String(contentsOfFile: files + ".err", encoding: .utf8))
     }
 
     /// Every table's rows as text, read without writing: equal dumps mean an unchanged store.

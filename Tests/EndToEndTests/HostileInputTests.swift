@@ -5,7 +5,7 @@ import Testing
 /// files (Fixtures/import/malformed), editor documents, arguments and server answers, fed to the built binary.
 /// Each must end with its documented exit code and a message, never a crash or a hang, the store unchanged.
 /// Add every input that ever broke salvo here.
-@Suite("Hostile input: never a crash or a hang, always the documented exit code and a message")
+@Suite("Hostile input: never a crash or a hang, always the documented exit code and a message", .timeLimit(.minutes(5)))
 struct HostileInputTests {
     static let corpus =
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/hostile").path

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("salvo export collection / env and salvo import: Postman and salvo bundles")
+@Suite("salvo export collection / env and salvo import: Postman and salvo bundles", .timeLimit(.minutes(5)))
 struct InterchangeTests {
     static let fixtures =
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/import").path

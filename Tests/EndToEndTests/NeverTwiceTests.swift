@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The ways a mailing could reach a recipient twice, each judged by what the sandbox delivered.
-@Suite("Never twice: resumes, the guard, renames, replays")
+@Suite("Never twice: resumes, the guard, renames, replays", .timeLimit(.minutes(5)))
 struct NeverTwiceTests {
     @Test("a send then `run --resume` of its run sends and records nothing, guard on or off")
     func resumeOfFinishedSend() async throws {

@@ -3,7 +3,7 @@ import Testing
 
 /// `--out` and `--report` write into the path as a shell redirection does, are checked before anything is sent,
 /// and reports cover the whole run, even after a kill.
-@Suite("Output files: symlinks, FIFOs, standard output, bad paths, reports of the whole run")
+@Suite("Output files: symlinks, FIFOs, standard output, bad paths, reports of the whole run", .timeLimit(.minutes(5)))
 struct OutputFileTests {
     @Test("a symlink's target receives --out and --report, and the link stays a link")
     func symlink() async throws {

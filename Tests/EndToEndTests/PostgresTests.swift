@@ -1,5 +1,5 @@
 import Foundation
-import SalvoTestPostgres
+import SalvoTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,7 +8,7 @@ import Testing
 
 /// The same salvo on a team's PostgreSQL store: the binary against a real server (a throwaway cluster), the
 /// sandbox's launch log as the judge.
-@Suite("A team store on PostgreSQL")
+@Suite("A team store on PostgreSQL", .timeLimit(.minutes(5)))
 struct PostgresTests {
     /// A workspace on a new database, `store init` done, with environment `sb` (its token read from
     /// `$SB_TOKEN`, which every run gets) and request `promo`.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("salvo quickstart and salvo sandbox")
+@Suite("salvo quickstart and salvo sandbox", .timeLimit(.minutes(5)))
 struct QuickstartTests {
     @Test("quickstart sends the user guide's two launches against its own sandbox, and can run again")
     func quickstart() async throws {

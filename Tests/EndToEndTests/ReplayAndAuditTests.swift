@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("salvo replay and salvo audit verify")
+@Suite("salvo replay and salvo audit verify", .timeLimit(.minutes(5)))
 struct ReplayAndAuditTests {
     private func sentOnce(_ sandbox: TestSandbox) async throws -> Workspace {
         let work = try Workspace()

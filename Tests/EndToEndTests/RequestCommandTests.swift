@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("salvo request: add, list, show, edit, rename, copy, remove")
+@Suite("salvo request: add, list, show, edit, rename, copy, remove", .timeLimit(.minutes(5)))
 struct RequestCommandTests {
     @Test("every recipient form is saved as the platform expects it, text kept as text")
     func recipientForms() async throws {

@@ -3,7 +3,7 @@ import FoundationXML
 import SalvoSandbox
 import Testing
 
-@Suite("salvo run: many launches, fast, resumable, never twice")
+@Suite("salvo run: many launches, fast, resumable, never twice", .timeLimit(.minutes(5)))
 struct RunTests {
     /// A workspace with environment `sb` (guard off) on the sandbox and request `promo` filled from data columns.
     @Test("values reach the server byte for byte from CSV (BOM, CRLF, quotes), JSON and NDJSON")

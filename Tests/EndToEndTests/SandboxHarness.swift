@@ -1,5 +1,6 @@
 import Foundation
 import SalvoSandbox
+import SalvoTestSupport
 import Testing
 
 /// An in-process sandbox on port 0 for end-to-end tests, and helpers to point a workspace at it.
@@ -70,37 +71,22 @@ extension Workspace {
         return try #require(try outcome.stdout.json() as? [[String: Any]])
     }
 
-    /// Starts `salvo ARGS` without waiting for it.
-    func spawn(_ arguments: [String]) throws -> (process: Process, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Workspace.binary)
-        process.arguments = arguments
-        process.environment = [
-            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "SALVO_STORE": store, "LANG": "C.UTF-8",
-        ].merging(environment) { _, new in new }
+    /// Starts `salvo ARGS` without waiting for it; its output and errors go to the file `output`.
+    func spawn(_ arguments: [String]) throws -> (process: Child, output: String) {
         let output = "\(folder)/.spawn-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: output, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardError = process.standardOutput
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return (process, output)
+        let environment = [
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "SALVO_STORE": store, "LANG": "C.UTF-8",
+        ].merging(environment) { _, new in new }
+        return (try Child(Workspace.binary, arguments, environment: environment, stdout: output), output)
     }
 
     /// Runs `sqlite3 STORE SQL` and returns its exit status and stderr.
     func sqlite(_ sql: String) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [store, sql]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus,
-            String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        )
+        let errors = "\(folder)/.sqlite-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: errors) }
+        let status = try Child("/usr/bin/sqlite3", [store, sql], environment: [:], stderr: errors).exitBlocking()
+        return (status, try String(contentsOfFile: errors, encoding: .utf8))
     }
 }
 
@@ -132,8 +118,7 @@ func closedPort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-/// Waits for `process` to end without blocking a thread of Swift's cooperative pool, which the in-process sandbox
-/// needs to answer the very process being waited for.
-func waitForExit(_ process: Process) async {
-    while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+/// Waits for `process` to end.
+func waitForExit(_ process: Child) async {
+    await process.exit()
 }

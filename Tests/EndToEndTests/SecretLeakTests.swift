@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("Secrets: the token appears only in its own column and where asked for by name")
+@Suite("Secrets: the token appears only in its own column and where asked for by name", .timeLimit(.minutes(5)))
 struct SecretLeakTests {
     static let token = "SECRET-e2e-4242-token"
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("salvo send: launch, classify, record")
+@Suite("salvo send: launch, classify, record", .timeLimit(.minutes(5)))
 struct SendTests {
     @Test("ok: the sandbox receives the body byte for byte as recorded, with the token and the Request-ID")
     func ok() async throws {

@@ -3,7 +3,7 @@ import SalvoCore
 import SalvoStorage
 import Testing
 
-@Suite("The audit trail: every change, chained, append-only, tokens redacted")
+@Suite("The audit trail: every change, chained, append-only, tokens redacted", .timeLimit(.minutes(5)))
 struct AuditTrailTests {
     @Test("each change is recorded with who, when, before and after, and the chain recomputes", arguments: Backend.all)
     func recorded(_ backend: Backend) async throws {

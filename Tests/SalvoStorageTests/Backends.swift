@@ -3,7 +3,7 @@ import SalvoCore
 import SalvoPostgres
 import SalvoSQLite
 import SalvoStorage
-import SalvoTestPostgres
+import SalvoTestSupport
 import Testing
 
 /// A backend the conformance suite runs against: it makes fresh, empty stores.
@@ -97,16 +97,12 @@ enum SQLite3 {
     }
 
     static func run(_ sql: String, on path: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = ["-bail", path, sql]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw Failed(description: message) }
+        let errors = path + ".sqlite3-errors"
+        defer { try? FileManager.default.removeItem(atPath: errors) }
+        let status = try Child("/usr/bin/sqlite3", ["-bail", path, sql], environment: [:], stderr: errors)
+            .exitBlocking()
+        let message = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+        guard status == 0 else { throw Failed(description: message) }
     }
 }
 

@@ -3,7 +3,7 @@ import SalvoCore
 import SalvoStorage
 import Testing
 
-@Suite("Environments and requests in the store")
+@Suite("Environments and requests in the store", .timeLimit(.minutes(5)))
 struct CollectionStoreTests {
     @Test("an environment round-trips; the first one becomes the default", arguments: Backend.all)
     func environments(_ backend: Backend) async throws {

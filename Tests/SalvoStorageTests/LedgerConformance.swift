@@ -45,7 +45,7 @@ extension LaunchOutcome {
     static let unknown = LaunchOutcome(result: .unknown, transportError: "timed out after 30 s")
 }
 
-@Suite("Conformance: the ledger")
+@Suite("Conformance: the ledger", .timeLimit(.minutes(5)))
 struct LedgerConformance {
     @Test(
         "attempts and outcomes are recorded as given, chained, and read back by history, show and exports",

@@ -3,7 +3,7 @@ import SalvoCore
 import SalvoStorage
 import Testing
 
-@Suite("Conformance: runs")
+@Suite("Conformance: runs", .timeLimit(.minutes(5)))
 struct RunConformance {
     @Test("a run keeps its record, its counts and its state through finish and reopen", arguments: Backend.all)
     func lifecycle(_ backend: Backend) async throws {

@@ -4,7 +4,7 @@ import SalvoRunner
 import SalvoStorage
 import Testing
 
-@Suite("Conformance: import and store copy")
+@Suite("Conformance: import and store copy", .timeLimit(.minutes(5)))
 struct TransferConformance {
     /// A Postman environment holding a token's value, and a salvo bundle naming `prod` and a new environment.
     static let postmanEnvironment = """

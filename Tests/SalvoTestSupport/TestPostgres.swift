@@ -136,16 +136,17 @@ final class Cluster: Sendable {
         return cluster
     }
 
-    /// Runs a tool through `system` (output to a file: a server started by `pg_ctl` keeps the descriptors it
-    /// was given open for its whole life, and Foundation's Process waits on them) and returns its output.
+    /// Runs a tool to its end and returns its output (written to a file: a server started by `pg_ctl` keeps the
+    /// descriptors it was given open for its whole life).
     @discardableResult
     func run(_ path: String, _ arguments: [String]) throws(TestPostgres.Unavailable) -> String {
         let output = "\(folder).\(UUID().uuidString.prefix(8)).out"
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let command = ([path] + arguments).map(Self.quoted).joined(separator: " ") + " >\(output) 2>&1 </dev/null"
-        let status = system(command)
+        let status = Result {
+            try Child(path, arguments, environment: ProcessInfo.processInfo.environment, stdout: output).exitBlocking()
+        }
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard status == 0 else {
+        guard case .success(0) = status else {
             throw TestPostgres.Unavailable(
                 description:
                     "\((path as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed: \(text)")
@@ -153,7 +154,6 @@ final class Cluster: Sendable {
         return text
     }
 
-    private static func quoted(_ text: String) -> String { "'" + text.replacing("'", with: #"'\''"#) + "'" }
 }
 
 /// The commands that stop the clusters at exit (a C string: `atexit` handlers capture nothing).
