@@ -55,6 +55,25 @@ r=$(ratio send_pg send_sqlite)
 echo "| one \`salvo send\` process (ms) | $(fig send_pg 1000) | on SQLite: $(fig send_sqlite 1000) | $r | <= 1.5 | $(verdict "$r <= 1.5") |"
 r=$(ratio history_pg history_psql)
 echo "| \`salvo history --limit 50 --request X\`, 1,000,000 ledger entries (ms) | $(fig history_pg 1000) | \`psql\`, same query: $(fig history_psql 1000) | $r | <= 3 | $(verdict "$r <= 3") |"
+cat <<'SHARED'
+
+Shared runs on PostgreSQL (the same cluster; one run per configuration, each runner a process with concurrency 16;
+all of them on this machine's 2 cores with the sandbox and the server, so more runners cannot add throughput here:
+the figures show what coordination costs):
+
+| figure | measured | goal | |
+|---|---|---|---|
+SHARED
+echo "| staging the data file into the store (rows/s) | $(calc "$(get shared_stage 3)") | >= 500,000/s | $(verdict "$(get shared_stage 3) >= 500000") |"
+for n in 1 2 3; do
+    echo "| launches/s with $n runner(s); deliveries (recipients twice) | $(calc "$(get shared_run_$n 3)"); $(get shared_delivered_$n 3) ($(get shared_twice_$n 3)) | none twice | $(verdict "$(get shared_twice_$n 3) == 0") |"
+done
+r=$(calc "$(get shared_run_3 3) / $(get shared_run_1 3)")
+echo "| 3 runners against 1 (launches/s) | $r | >= 0.9 (nothing lost to coordination) | $(verdict "$r >= 0.9") |"
+echo "| \`kill -9\` of a runner holding chunks: its chunks free for others (s) | $(fig takeover_KILL_1 1) | <= 1 s | $(verdict "$(get takeover_KILL_1 3) <= 1") |"
+echo "| ... and claimed by the other runner, at its next claim (s) | $(fig takeover_KILL_2 1) | | |"
+echo "| a runner frozen (SIGSTOP), lease 5 s: its chunks free for others (s) | $(fig takeover_STOP_1 1) | <= lease + lease/3 = 6.67 s | $(verdict "$(get takeover_STOP_1 3) <= 6.67") |"
+echo "| ... and claimed by the other runner (s) | $(fig takeover_STOP_2 1) | | |"
 cat <<'TAIL'
 
 Notes:

@@ -232,6 +232,79 @@ hyperfine -N --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/history-pg.c
 read -r med min max < <(median_of "$work/history-pg.csv" 0); record history_pg "salvo history on PostgreSQL s" "$med" "$min" "$max"
 read -r med min max < <(median_of "$work/history-pg.csv" 1); record history_psql "psql s" "$med" "$min" "$max"
 
+echo "9. Shared runs on PostgreSQL: staging, 1, 2 and 3 runners, takeover after kill -9 and after a freeze" >&2
+# One run of $SHARED_ROWS rows per configuration (default 200,000): a long run, measured once.
+shared_rows=${SHARED_ROWS:-200000}
+seq 0 $(( shared_rows - 1 )) | awk 'BEGIN { print "email" } { print "shared" $1 "@example.com" }' > "$work/shared.csv"
+share_db=0
+shared_store() {   # a new database with the bench environment and request r; prints its URL
+    share_db=$(( share_db + 1 ))
+    psqlc -d postgres -c "CREATE DATABASE shared$share_db" > /dev/null
+    local store
+    store=$(pgurl "shared$share_db")
+    "$salvo" store init --store "$store" > /dev/null
+    "$salvo" env add bench --base-url "$url" --token-env BENCH_TOKEN --guard 0 --store "$store" 2> /dev/null
+    "$salvo" request add r --trigger 1 --email '{{email}}' --store "$store" 2> /dev/null
+    echo "$store"
+}
+run_state() { psqlc -d "shared$share_db" -c "SELECT state FROM runs WHERE id = 1"; }
+for runners in 1 2 3; do
+    store=$(shared_store)
+    clear_log
+    start=$(date +%s.%N)
+    "$salvo" run r --data "$work/shared.csv" --concurrency 16 --quiet --store "$store" > /dev/null 2> "$work/shared-$runners.err" &
+    first=$!
+    # Staged once the run's chunks exist.
+    until [ "$(psqlc -d "shared$share_db" -c "SELECT count(*) FROM run_chunks")" != 0 ]; do sleep 0.05; done
+    staged=$(date +%s.%N)
+    [ "$runners" = 1 ] && record shared_stage "rows staged/s" "$(calc "$shared_rows/($staged-$start)")" "" ""
+    joiners=()
+    for _ in $(seq 2 "$runners"); do
+        "$salvo" run --join 1 --concurrency 16 --quiet --store "$store" > /dev/null 2>&1 &
+        joiners+=($!)
+    done
+    wait "$first" "${joiners[@]}"
+    end=$(date +%s.%N)
+    record "shared_run_$runners" "launches/s with $runners runner(s)" "$(calc "$shared_rows/($end-$staged)")" "" ""
+    # The sandbox's log judges: deliveries, and recipients delivered more than once.
+    read -r delivered twice < <(curl -s "$url/_sandbox/launches" | python3 -c '
+import collections, json, sys
+counts = collections.Counter(r["recipient"] for r in json.load(sys.stdin) if r["delivered"])
+print(sum(counts.values()), sum(1 for n in counts.values() if n > 1))')
+    record "shared_delivered_$runners" "deliveries" "$delivered" "" ""
+    record "shared_twice_$runners" "recipients delivered twice" "$twice" "" ""
+done
+
+# Takeover: two runners, one killed (or frozen with a 5 s lease) while it holds chunks; the time until the other
+# has claimed every chunk the first held.
+takeover() {   # signal -> seconds from the signal to the takeover
+    local store victim other chunks start
+    store=$(shared_store)
+    "$salvo" run r --data "$work/shared.csv" --concurrency 8 --lease 5 --chunk-size 512 --quiet --store "$store" > /dev/null 2>&1 &
+    victim=$!
+    until [ "$(psqlc -d "shared$share_db" -c "SELECT count(*) FROM run_chunks WHERE state = 'claimed'")" != 0 ]; do sleep 0.05; done
+    "$salvo" run --join 1 --concurrency 8 --quiet --store "$store" > /dev/null 2>&1 &
+    other=$!
+    sleep 2
+    chunks=$(psqlc -d "shared$share_db" -c "SELECT string_agg(chunk::text, ',') FROM run_chunks WHERE owner = 1 AND state = 'claimed'")
+    start=$(date +%s.%N)
+    kill "-$1" "$victim"
+    # Free: no chunk of the victim's still leased to it. Taken: each claimed by the other runner (at its next claim).
+    until [ "$(psqlc -d "shared$share_db" -c "SELECT count(*) FROM run_chunks WHERE chunk IN ($chunks) AND owner = 1 AND state = 'claimed' AND lease_until > now()")" = 0 ]; do sleep 0.02; done
+    free=$(calc "$(date +%s.%N)-$start")
+    until [ "$(psqlc -d "shared$share_db" -c "SELECT count(*) FROM run_chunks WHERE chunk IN ($chunks) AND owner = 1 AND state = 'claimed'")" = 0 ]; do sleep 0.02; done
+    echo "$free $(calc "$(date +%s.%N)-$start")"
+    kill -9 "$victim" "$other" 2> /dev/null || true
+    wait "$victim" "$other" 2> /dev/null || true
+}
+for signal in KILL STOP; do
+    for _ in $(seq "$runs"); do takeover $signal; done > "$work/takeover-$signal.txt"
+    for column in 1 2; do
+        awk -v c=$column '{ print $c }' "$work/takeover-$signal.txt" | sort -n > "$work/takeover-$signal-$column.txt"
+        record "takeover_${signal}_$column" "seconds after SIG$signal" "$(sed -n "${mid}p" "$work/takeover-$signal-$column.txt")" "$(head -1 "$work/takeover-$signal-$column.txt")" "$(tail -1 "$work/takeover-$signal-$column.txt")"
+    done
+done
+
 cp "$results" .build/bench-results.tsv
 scripts/bench-report.sh "$results" "$runs" > BENCHMARKS.md
 echo "wrote BENCHMARKS.md" >&2

@@ -115,6 +115,8 @@ enum PostgresSchema {
 
     /// The advisory lock class salvo's locks use (`store init`, and runs by their id).
     static let lockClass: Int32 = 0x5A17
+    /// The advisory lock class of shared runs' runners, by runner id: held while the runner's process lives.
+    static let runnerLockClass: Int32 = 0x5A18
 
     /// The privileges salvo's role needs: append-only tables take no UPDATE or DELETE (a role without them is the
     /// safest for machines that only launch).
@@ -124,7 +126,9 @@ enum PostgresSchema {
         ("environments", ["SELECT", "INSERT", "UPDATE", "DELETE"]),
         ("requests", ["SELECT", "INSERT", "UPDATE", "DELETE"]),
         ("request_tags", ["SELECT", "INSERT", "DELETE"]), ("defaults", ["SELECT", "UPDATE"]),
-        ("store_meta", ["SELECT"]),
+        ("store_meta", ["SELECT"]), ("shared_runs", ["SELECT", "INSERT", "UPDATE"]),
+        ("run_rows", ["SELECT", "INSERT", "DELETE"]), ("runners", ["SELECT", "INSERT", "UPDATE"]),
+        ("run_chunks", ["SELECT", "INSERT", "UPDATE"]),
     ]
 
     /// Creates `role` (a login role, when it does not exist) and grants it what salvo needs and no more: nothing

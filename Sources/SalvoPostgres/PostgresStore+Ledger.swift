@@ -9,8 +9,20 @@ extension PostgresStore {
     public func record(
         outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt], guards: [DuplicateGuard?]
     ) async throws -> [LedgerWrite] {
+        try await record(
+            outcomes: outcomes, attempts: attempts, guards: guards,
+            fences: Array(repeating: nil, count: attempts.count))
+    }
+
+    public func record(
+        outcomes: [(attempt: Int64, outcome: LaunchOutcome)], attempts: [LaunchAttempt], guards: [DuplicateGuard?],
+        fences: [ChunkFence?]
+    ) async throws -> [LedgerWrite] {
         try await transaction { connection in
-            // The guarded recipients' keys are locked first, in one order (then the chain's head): a launch of the
+            // The send gate first (lock order: chunk rows, recipients' keys, the chain's head): an attempt is
+            // recorded only while its runner still holds its chunk under the same claim, lease not run out.
+            let holding = try await self.holdFences(connection, Set(fences.compactMap { $0 }))
+            // The guarded recipients' keys are locked next, in one order (then the chain's head): a launch of the
             // same recipient from another machine waits here until this transaction ends, and then sees this
             // one's attempt.
             let keys = Set(zip(attempts, guards).compactMap { $1 == nil ? nil : Self.guardKey($0) }).sorted()
@@ -21,7 +33,11 @@ extension PostgresStore {
             var ledger = try await LedgerAppend.begin(connection, location: self.location)
             try await self.appendOutcomes(connection, &ledger, outcomes)
             var writes: [LedgerWrite] = []
-            for (attempt, check) in zip(attempts, guards) {
+            for ((attempt, check), fence) in zip(zip(attempts, guards), fences) {
+                if let fence, !holding.contains(fence) {
+                    writes.append(LedgerWrite(id: 0, fenced: true))
+                    continue
+                }
                 if let check {
                     // The lookup must see the attempts appended before it in this transaction.
                     try await ledger.flush(connection)
@@ -49,13 +65,27 @@ extension PostgresStore {
     }
 
     public func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) async throws -> Int64 {
+        try await transaction { connection in try await self.appendSkipped(connection, attempt, outcome) }
+    }
+
+    public func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome, fence: ChunkFence) async throws
+        -> Int64?
+    {
         try await transaction { connection in
-            var ledger = try await LedgerAppend.begin(connection, location: self.location)
-            let seq = self.appendAttempt(&ledger, attempt)
-            self.appendOutcome(&ledger, of: seq, attempt, outcome)
-            try await ledger.finish(connection)
-            return seq
+            guard try await !self.holdFences(connection, [fence]).isEmpty else { return nil }
+            return try await self.appendSkipped(connection, attempt, outcome)
         }
+    }
+
+    /// A launch that was not sent, with its outcome, appended in the caller's transaction.
+    private func appendSkipped(_ connection: PostgresConnection, _ attempt: LaunchAttempt, _ outcome: LaunchOutcome)
+        async throws -> Int64
+    {
+        var ledger = try await LedgerAppend.begin(connection, location: location)
+        let seq = appendAttempt(&ledger, attempt)
+        appendOutcome(&ledger, of: seq, attempt, outcome)
+        try await ledger.finish(connection)
+        return seq
     }
 
     public func lastSuccess(like attempt: LaunchAttempt, guard check: DuplicateGuard) async throws -> GuardHit? {
@@ -124,12 +154,21 @@ extension PostgresStore {
     ) async throws {
         guard !outcomes.isEmpty else { return }
         let rows = try await connection.rows(
-            "SELECT seq, run_id, request_id FROM ledger WHERE kind = 'attempt' AND seq = ANY(\(outcomes.map(\.attempt)))"
-        )
+            """
+            SELECT a.seq, a.run_id, a.request_id, EXISTS (SELECT 1 FROM ledger o WHERE o.attempt_seq = a.seq) AS answered
+            FROM ledger a WHERE a.kind = 'attempt' AND a.seq = ANY(\(outcomes.map(\.attempt)))
+            """)
         var attempts: [Int64: (runID: Int64, requestID: String)] = [:]
-        for row in rows { attempts[try row.integer("seq")] = (try row.integer("run_id"), try row.text("request_id")) }
+        var answered: Set<Int64> = []
+        for row in rows {
+            let seq = try row.integer("seq")
+            attempts[seq] = (try row.integer("run_id"), try row.text("request_id"))
+            if try row.bool("answered") { answered.insert(seq) }
+        }
         let at = now
-        for (seq, outcome) in outcomes {
+        // An attempt of a shared run already settled as unknown (its runner had lost its chunk and the run ended)
+        // keeps that outcome: one outcome per attempt.
+        for (seq, outcome) in outcomes where !answered.contains(seq) {
             guard let attempt = attempts[seq] else {
                 throw StoreError.failed(path: location, detail: "no attempt #\(seq) in the ledger")
             }

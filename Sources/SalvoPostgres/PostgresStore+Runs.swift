@@ -64,7 +64,7 @@ extension PostgresStore {
         }
     }
 
-    private func appendRunEvent(_ connection: PostgresConnection, _ action: AuditEvent.Action, run id: Int64)
+    func appendRunEvent(_ connection: PostgresConnection, _ action: AuditEvent.Action, run id: Int64)
         async throws
     {
         guard let row = try await connection.row("\(unescaped: Self.runSelect) WHERE id = \(id)") else {
@@ -74,15 +74,19 @@ extension PostgresStore {
         try await appendAudit(connection, action, .run, name: facts.name, before: nil, after: facts.document)
     }
 
-    public func lockRun(_ id: Int64) async throws -> any RunLock {
-        let connection: PostgresConnection
+    /// A connection of its own, outside the pool: a session whose advisory locks live as long as it does.
+    func ownConnection() async throws -> PostgresConnection {
         do {
-            connection = try await PostgresConnection.connect(
+            return try await PostgresConnection.connect(
                 configuration: try Self.connectionConfiguration(url), id: Int.random(in: 1...Int.max),
                 logger: Self.logger)
         } catch {
             throw Self.translate(error, location: location)
         }
+    }
+
+    public func lockRun(_ id: Int64) async throws -> any RunLock {
+        let connection = try await ownConnection()
         let locked = try await connection.row(
             "SELECT pg_try_advisory_lock(\(PostgresSchema.lockClass), \(Int32(truncatingIfNeeded: id))) AS locked"
         )?.bool("locked")
@@ -93,13 +97,21 @@ extension PostgresStore {
         return AdvisoryRunLock(connection: connection)
     }
 
-    /// Whether some session holds run `id`'s lock now (a process is running or resuming it).
+    /// This database, for `pg_locks` (which lists every database's locks, and advisory locks are per database).
+    static let database = "(SELECT oid FROM pg_database WHERE datname = current_database())"
+
+    /// Whether some session holds run `id`'s lock now (a process is running or resuming it), or, for a shared
+    /// run, the lock of one of its runners.
     private func isRunHeld(_ connection: PostgresConnection, _ id: Int64) async throws -> Bool {
         try await connection.row(
             """
-            SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+            SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = \(unescaped: Self.database)
                 AND classid = \(Int64(PostgresSchema.lockClass))::oid
-                AND objid = \(Int64(Int32(truncatingIfNeeded: id)) & 0xFFFF_FFFF)::oid AND objsubid = 2) AS held
+                AND objid = \(Int64(Int32(truncatingIfNeeded: id)) & 0xFFFF_FFFF)::oid AND objsubid = 2)
+                OR EXISTS (SELECT 1 FROM runners r JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.database = \(unescaped: Self.database)
+                    AND l.classid = \(Int64(PostgresSchema.runnerLockClass))::oid
+                    AND l.objid = (r.id & 4294967295)::oid AND l.objsubid = 2
+                    WHERE r.run_id = \(id) AND r.state = 'live') AS held
             """)?.bool("held") ?? false
     }
 
@@ -133,22 +145,29 @@ extension PostgresStore {
     @discardableResult
     public func settleInterruptedAttempts(run: Int64) async throws -> Int {
         try await transaction { connection in
-            let orphans = try await connection.rows(
-                """
-                SELECT a.seq FROM ledger a
-                WHERE a.run_id = \(run) AND a.kind = 'attempt'
-                    AND NOT EXISTS (SELECT 1 FROM ledger o WHERE o.attempt_seq = a.seq)
-                ORDER BY a.seq
-                """
-            ).map { try $0.integer("seq") }
-            let outcome = LaunchOutcome(
-                result: .unknown,
-                transportError: "salvo stopped before the answer was recorded (killed or crashed); resumed later")
-            var ledger = try await LedgerAppend.begin(connection, location: self.location)
-            try await self.appendOutcomes(connection, &ledger, orphans.map { (attempt: $0, outcome: outcome) })
-            try await ledger.finish(connection)
-            return orphans.count
+            try await self.settleUnanswered(
+                connection, run: run,
+                LaunchOutcome(
+                    result: .unknown,
+                    transportError: "salvo stopped before the answer was recorded (killed or crashed); resumed later"))
         }
+    }
+
+    /// Gives every attempt of run `run` without an outcome `outcome`, in the caller's transaction; returns how
+    /// many there were.
+    func settleUnanswered(_ connection: PostgresConnection, run: Int64, _ outcome: LaunchOutcome) async throws -> Int {
+        let orphans = try await connection.rows(
+            """
+            SELECT a.seq FROM ledger a
+            WHERE a.run_id = \(run) AND a.kind = 'attempt'
+                AND NOT EXISTS (SELECT 1 FROM ledger o WHERE o.attempt_seq = a.seq)
+            ORDER BY a.seq
+            """
+        ).map { try $0.integer("seq") }
+        var ledger = try await LedgerAppend.begin(connection, location: location)
+        try await appendOutcomes(connection, &ledger, orphans.map { (attempt: $0, outcome: outcome) })
+        try await ledger.finish(connection)
+        return orphans.count
     }
 
     public func launchStates(run: Int64, ordinals: ClosedRange<Int>) async throws -> [Int: LaunchState] {

@@ -208,7 +208,7 @@ public final class PostgresStore: Storage {
     /// Runs `work` unless the server has already failed to answer, and gives up on it when the server does not
     /// answer in time (`answerSeconds`): the store is then given up for this process (every later call fails at
     /// once), and what was being written may or may not have been committed; nothing is sent on it.
-    private func answered<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    func answered<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
         let unanswered = StoreError.failed(
             path: location,
             detail: "the server did not answer in \(Int(answerSeconds)) s (restarted, or the network is gone); "

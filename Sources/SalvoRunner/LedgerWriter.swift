@@ -6,7 +6,8 @@ import SalvoStorage
 /// durable, which keeps "committed, then sent" for every launch.
 actor LedgerWriter {
     private let ledger: any LaunchLedger
-    private var attempts: [(LaunchAttempt, DuplicateGuard?, CheckedContinuation<LedgerWrite, any Error>)] = []
+    private var attempts: [(LaunchAttempt, DuplicateGuard?, ChunkFence?, CheckedContinuation<LedgerWrite, any Error>)] =
+        []
     private var outcomes: [(attempt: Int64, outcome: LaunchOutcome)] = []
     private var committing = false
     private var outcomeTimerSet = false
@@ -22,11 +23,14 @@ actor LedgerWriter {
     }
 
     /// Commits `attempt` (with whatever else is waiting) and returns its ledger id, or with `guard`, what the
-    /// guard checked again in the transaction made of it (skipped: not to be sent).
-    func record(_ attempt: LaunchAttempt, guard check: DuplicateGuard? = nil) async throws -> LedgerWrite {
+    /// guard checked again in the transaction made of it (skipped: not to be sent), or with `fence`, whether its
+    /// runner still held its chunk (fenced: not recorded, not to be sent).
+    func record(_ attempt: LaunchAttempt, guard check: DuplicateGuard? = nil, fence: ChunkFence? = nil)
+        async throws -> LedgerWrite
+    {
         if let failure { throw failure }
         return try await withCheckedThrowingContinuation { continuation in
-            attempts.append((attempt, check, continuation))
+            attempts.append((attempt, check, fence, continuation))
             startCommitting()
         }
     }
@@ -54,8 +58,14 @@ actor LedgerWriter {
     static let outcomeDelay = Duration.milliseconds(5)
 
     /// Commits a skipped launch at once.
-    func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome) async throws -> Int64 {
+    /// With `fence`, only while it holds: nil when its runner lost the chunk (nothing recorded).
+    func recordSkipped(_ attempt: LaunchAttempt, outcome: LaunchOutcome, fence: ChunkFence? = nil) async throws
+        -> Int64?
+    {
         if let failure { throw failure }
+        if let fence, let fenced = ledger as? any FencedLaunchLedger {
+            return try await fenced.recordSkipped(attempt, outcome: outcome, fence: fence)
+        }
         return try await ledger.recordSkipped(attempt, outcome: outcome)
     }
 
@@ -86,13 +96,18 @@ actor LedgerWriter {
             outcomes.removeAll(keepingCapacity: true)
             do {
                 guard failure == nil else { throw failure! }
-                let writes = try await ledger.record(
-                    outcomes: done, attempts: batch.map(\.0), guards: batch.map(\.1))
+                let writes: [LedgerWrite]
+                if let fenced = ledger as? any FencedLaunchLedger, batch.contains(where: { $0.2 != nil }) {
+                    writes = try await fenced.record(
+                        outcomes: done, attempts: batch.map(\.0), guards: batch.map(\.1), fences: batch.map(\.2))
+                } else {
+                    writes = try await ledger.record(outcomes: done, attempts: batch.map(\.0), guards: batch.map(\.1))
+                }
                 committedBatches += 1
-                for ((_, _, continuation), write) in zip(batch, writes) { continuation.resume(returning: write) }
+                for ((_, _, _, continuation), write) in zip(batch, writes) { continuation.resume(returning: write) }
             } catch {
                 failure = failure ?? error
-                for (_, _, continuation) in batch { continuation.resume(throwing: error) }
+                for (_, _, _, continuation) in batch { continuation.resume(throwing: error) }
             }
             let ready = batchWaiters.filter { $0.batch <= committedBatches || failure != nil }
             batchWaiters.removeAll { $0.batch <= committedBatches || failure != nil }

@@ -47,12 +47,18 @@ public struct RunLaunch: Sendable {
     public var duplicateGuard: DuplicateGuard?
     /// Where it goes (the client follows its base URL and TLS setting).
     public var environment: Environment
+    /// A shared run's claim on its chunk: its attempts are recorded, and so sent, only while the claim holds.
+    public var fence: ChunkFence?
 
-    public init(plan: LaunchPlan, resumed: Bool, duplicateGuard: DuplicateGuard?, environment: Environment) {
+    public init(
+        plan: LaunchPlan, resumed: Bool, duplicateGuard: DuplicateGuard?, environment: Environment,
+        fence: ChunkFence? = nil
+    ) {
         self.plan = plan
         self.resumed = resumed
         self.duplicateGuard = duplicateGuard
         self.environment = environment
+        self.fence = fence
     }
 }
 
@@ -124,12 +130,20 @@ public final class RunEngine: Sendable {
         limiter = settings.rate.map { RateLimiter(perSecond: $0) }
     }
 
+    /// Sets the rate (launches per second) of a run started with one: a shared run's share as runners come and go.
+    public func pace(perSecond rate: Double) async {
+        await limiter?.set(perSecond: rate)
+    }
+
     /// Stops dispatching; launches in flight finish and are recorded. Safe to call from a signal handler's queue.
     public func requestStop() {
         stop.withLock { $0 = $0 ?? .interrupted }
     }
 
     private var stopped: RunStop? { stop.withLock { $0 } }
+
+    /// Whether dispatching has been stopped (on request, by --bail, or by the ledger).
+    public var isStopping: Bool { stopped != nil }
 
     /// Runs launches pulled from `next` until it returns nil or the run stops, then waits for those in flight and
     /// for the ledger. A data error thrown by `next` stops dispatching and is rethrown after that wait.
@@ -202,7 +216,9 @@ public final class RunEngine: Sendable {
             if let hit {
                 let outcome = LaunchOutcome(result: .skipped, transportError: hit.reason)
                 do {
-                    let id = try await writer.recordSkipped(plan.attempt, outcome: outcome)
+                    // Its runner lost the chunk: the chunk's new owner decides about it.
+                    guard let id = try await writer.recordSkipped(plan.attempt, outcome: outcome, fence: launch.fence)
+                    else { return }
                     settled.hit = hit
                     await observer.finished(
                         FinishedLaunch(id: id, attempt: plan.attempt, outcome: outcome, guardHit: hit))
@@ -220,8 +236,10 @@ public final class RunEngine: Sendable {
         while true {
             let id: Int64
             do {
-                let write = try await writer.record(plan.attempt, guard: recheck)
+                let write = try await writer.record(plan.attempt, guard: recheck, fence: launch.fence)
                 recheck = nil
+                // Its runner lost the chunk: the chunk's new owner launches it; nothing is sent from here.
+                if write.fenced { return }
                 id = write.id
                 if let hit = write.skippedFor {
                     settled.hit = hit

@@ -100,6 +100,14 @@ public struct RunDriving: Sendable {
     }
 }
 
+/// What runs beside a run's engine (a shared run's heartbeat) and how its end is recorded.
+struct RunEnding {
+    /// Called once the engine is made, before anything is dispatched.
+    var begin: (RunEngine, RunTally) -> Void
+    /// Records the end: how dispatching stopped, and whether every launch was dispatched and none left stale.
+    var end: (RunStop, Bool) async throws -> Void
+}
+
 /// Drives one run through the engine: live reports, progress, the stop control, the run's final state and
 /// its reports rewritten from the ledger. Shared by runs (fresh or resumed) and run replays.
 struct RunExecution {
@@ -117,9 +125,14 @@ struct RunExecution {
     func execute(
         run: Int64, total: Int, settings: RunSettings, live: [LiveReport], starting: String,
         next: () async throws -> RunLaunch?, resumed: Bool = false, resumable: Bool = true,
-        alreadyFinal: () -> Int = { 0 }, stale: () -> Int = { 0 }
+        alreadyFinal: () -> Int = { 0 }, stale: () -> Int = { 0 }, ending: RunEnding? = nil
     ) async throws -> RunResult {
         let store = context.store
+        let ending =
+            ending
+            ?? RunEnding(
+                begin: { _, _ in },
+                end: { _, complete in try await store.finishRun(run, state: complete ? .finished : .interrupted) })
         context.diagnostics.note(starting)
         for report in live { report.start(run: run) }
         let tally = RunTally(total: total, reports: live)
@@ -133,6 +146,7 @@ struct RunExecution {
         let clients = AltcraftClients()
         let engine = RunEngine(clients: clients, ledger: store, settings: settings, observer: tally)
         driving.control.attach(engine, run: run, resumable: resumable)
+        ending.begin(engine, tally)
         await driving.progress?.start(tally)
         let stop: RunStop
         do {
@@ -143,7 +157,7 @@ struct RunExecution {
             flusher.cancel()
             await driving.progress?.stop()
             await clients.shutdown()
-            try await store.finishRun(run, state: .interrupted)
+            try await ending.end(.interrupted, false)
             for report in live { try? report.close() }
             _ = await writeReports(run: run)
             throw error
@@ -152,8 +166,7 @@ struct RunExecution {
         await driving.progress?.stop()
         await clients.shutdown()
         var summary = await tally.summary()
-        let complete = stop == .completed && stale() == 0
-        try await store.finishRun(run, state: complete ? .finished : .interrupted)
+        try await ending.end(stop, stop == .completed && stale() == 0)
         for report in live { try? report.close() }
         let written = await writeReports(run: run)
         // A resume answers for the whole run: every position's latest outcome and latency, from the ledger.

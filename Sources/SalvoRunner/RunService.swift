@@ -55,6 +55,8 @@ public struct RunRequest: Sendable {
     public var timeoutSeconds: Double = 30
     /// Launch even what the duplicate guard would skip.
     public var force = false
+    /// How a run on a shared store is cut for its runners.
+    public var sharing = Sharing()
 
     public init() {}
 }
@@ -82,7 +84,7 @@ public struct RunService: Sendable {
         self.context = context
     }
 
-    private var planner: RunPlanner { RunPlanner(context: context) }
+    var planner: RunPlanner { RunPlanner(context: context) }
 
     /// Checks every launch of `request` (and that `reports` could be written), renders the first few and counts
     /// its duplicates; sends nothing.
@@ -101,6 +103,40 @@ public struct RunService: Sendable {
     /// Starts and drives a new run of `request`: the whole data file is checked first, the reports' paths too.
     public func run(_ request: RunRequest, driving: RunDriving) async throws -> RunResult {
         try Self.check(driving.reports, flag: { "--report \($0.kind.rawValue)=" }, sparing: context.store.files)
+        if let shared = context.store as? any SharedRunStore {
+            return try await runShared(request, on: shared, driving: driving)
+        }
+        let new = try await prepare(request, driving: driving)
+        let execution = RunExecution(context: context, driving: driving)
+        let live = try execution.openLiveReports()
+        let run = try await new.start(on: context.store)
+        let lock = try await context.store.lockRun(run)
+        defer { lock.release() }
+        let producer = LaunchProducer(
+            spec: new.spec, planner: planner, runID: run, resuming: false, unguarded: request.force)
+        return try await execution.execute(
+            run: run, total: new.total, settings: RunSettings(new.record), live: live,
+            starting: "run \(run): \(new.total) launch(es) to \(new.destinations)", next: producer.next)
+    }
+
+    /// A new run planned and checked (the whole data file read once), not yet recorded.
+    struct NewRun {
+        var spec: RunPlanSpec
+        var record: RunRecord
+        var checked: RunPlanner.Checked
+        var total: Int
+        var destinations: String
+
+        /// Records the run's start and returns its id.
+        func start(on store: any Storage) async throws -> Int64 {
+            try await store.startRun(
+                RunStart(
+                    kind: .run, environment: destinations, record: record, dataFile: spec.data?.path,
+                    dataSHA256: checked.sha256))
+        }
+    }
+
+    func prepare(_ request: RunRequest, driving: RunDriving) async throws -> NewRun {
         let spec = try await plan(request)
         var record = spec.record(
             request.pace.record(timeoutSeconds: request.timeoutSeconds, force: request.force, reports: driving.reports),
@@ -108,22 +144,10 @@ public struct RunService: Sendable {
         record.folder = request.folder
         record.tag = request.tag
         let checked = try planner.validate(spec, samples: 0)
-        let total = checked.total(spec)
-        record.planned = total
-        let destinations = spec.environmentNames.joined(separator: ", ")
-        let execution = RunExecution(context: context, driving: driving)
-        let live = try execution.openLiveReports()
-        let run = try await context.store.startRun(
-            RunStart(
-                kind: .run, environment: destinations, record: record, dataFile: spec.data?.path,
-                dataSHA256: checked.sha256))
-        let lock = try await context.store.lockRun(run)
-        defer { lock.release() }
-        let producer = LaunchProducer(
-            spec: spec, planner: planner, runID: run, resuming: false, unguarded: request.force)
-        return try await execution.execute(
-            run: run, total: total, settings: RunSettings(record), live: live,
-            starting: "run \(run): \(total) launch(es) to \(destinations)", next: producer.next)
+        record.planned = checked.total(spec)
+        return NewRun(
+            spec: spec, record: record, checked: checked, total: checked.total(spec),
+            destinations: spec.environmentNames.joined(separator: ", "))
     }
 
     /// Finishes run `id` with the settings it was started with: positions never attempted are launched, unknown
@@ -134,6 +158,9 @@ public struct RunService: Sendable {
         let info = try await store.run(id: id)
         guard info.kind.isResumable else {
             throw RunnerError.notResumable(run: id, kind: info.kind.rawValue)
+        }
+        if let shared = store as? any SharedRunStore, let shape = try await shared.sharedRun(id) {
+            return try await resumeShared(info, shape: shape, on: shared, force: force, driving: driving)
         }
         let record = info.record
         var driving = driving
@@ -182,7 +209,7 @@ public struct RunService: Sendable {
 
     /// The run's own report files that can still be written; one that cannot is left out with a warning
     /// rather than stopping the resume.
-    private func recordedReports(_ record: RunRecord) -> [ReportTarget] {
+    func recordedReports(_ record: RunRecord) -> [ReportTarget] {
         record.reports.compactMap { text in
             do {
                 let target = try ReportTarget.parse(text)
@@ -196,7 +223,7 @@ public struct RunService: Sendable {
     }
 
     /// The run's targets, variables and data for a new run.
-    private func plan(_ request: RunRequest) async throws -> RunPlanSpec {
+    func plan(_ request: RunRequest) async throws -> RunPlanSpec {
         let requests = try await planner.requests(names: request.names, folder: request.folder, tag: request.tag)
         return RunPlanSpec(
             targets: try await planner.targets(for: requests, override: request.environment),
@@ -206,7 +233,7 @@ public struct RunService: Sendable {
 
     /// What run `info` launches, found again: requests and environments by identity (so renames are followed),
     /// tokens read now, the data file checked to be still there.
-    private func resumedSpec(_ info: RunInfo, record: RunRecord) async throws -> RunPlanSpec {
+    func resumedSpec(_ info: RunInfo, record: RunRecord, needsData: Bool = true) async throws -> RunPlanSpec {
         let store = context.store
         var targets: [RunPlanSpec.Target] = []
         for target in record.targets {
@@ -219,7 +246,7 @@ public struct RunService: Sendable {
                     request: request!, environment: environment!, token: try context.token(of: environment!)))
         }
         var data: DataFile?
-        if let path = info.dataFile {
+        if let path = info.dataFile, needsData {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw InputError("run \(info.id)'s data file \(path) is gone; restore it to resume")
             }

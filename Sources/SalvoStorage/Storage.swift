@@ -71,10 +71,13 @@ public protocol CollectionStore: Sendable {
 public struct LedgerWrite: Equatable, Sendable {
     public var id: Int64
     public var skippedFor: GuardHit?
+    /// Not recorded: its runner no longer holds its chunk (a shared run's send gate). It must not be sent.
+    public var fenced: Bool
 
-    public init(id: Int64, skippedFor: GuardHit? = nil) {
+    public init(id: Int64, skippedFor: GuardHit? = nil, fenced: Bool = false) {
         self.id = id
         self.skippedFor = skippedFor
+        self.fenced = fenced
     }
 }
 

@@ -23,7 +23,7 @@ struct AuditTests {
         #expect(try await work.salvo("store", "check").status == 0)
         for trigger in ["ledger_no_update", "ledger_no_delete", "audit_events_no_update"] {
             let copy = try work.copy()
-            #expect(try copy.sqlite("DROP TRIGGER \(trigger)").status == 0)
+            #expect(try await copy.sqlite("DROP TRIGGER \(trigger)").status == 0)
             let verify = try await copy.salvo("audit", "verify")
             #expect(verify.status == 1, "\(verify)")
             #expect(verify.stdout.contains("FAILED: schema: trigger \(trigger) is missing"), "\(verify)")
@@ -31,7 +31,7 @@ struct AuditTests {
             #expect(check.status == 4 && check.stdout.contains("schema: trigger \(trigger) is missing"), "\(check)")
         }
         let added = try work.copy()
-        #expect(try added.sqlite("CREATE TABLE shadow (x)").status == 0)
+        #expect(try await added.sqlite("CREATE TABLE shadow (x)").status == 0)
         let verify = try await added.salvo("audit", "verify")
         #expect(verify.status == 1 && verify.stdout.contains("schema: table shadow was added"), "\(verify)")
     }
@@ -54,7 +54,7 @@ struct AuditTests {
         #expect(extended.status == 0, "\(extended)")
         // The newest entries cut: the chain alone still verifies; the checkpoint does not.
         let cut = try work.copy()
-        #expect(try cut.sqlite("DROP TRIGGER ledger_no_delete; DELETE FROM ledger WHERE seq > 2").status == 0)
+        #expect(try await cut.sqlite("DROP TRIGGER ledger_no_delete; DELETE FROM ledger WHERE seq > 2").status == 0)
         let alone = try await cut.salvo("audit", "verify", "--json")
         let problems = (try alone.stdout.json() as? [String: Any])?["problems"] as? [String] ?? []
         #expect(problems.allSatisfy { $0.hasPrefix("schema:") }, "the chain alone verifies: \(problems)")
@@ -154,7 +154,7 @@ struct AuditTests {
             ),
         ] {
             let copy = try work.copy()
-            let edit = try copy.sqlite(sql)
+            let edit = try await copy.sqlite(sql)
             #expect(edit.status == 0, "\(sql): \(edit.stderr)")
             let verify = try await copy.salvo("audit", "verify")
             #expect(verify.status == 1, "\(sql): \(verify)")
@@ -191,7 +191,7 @@ struct AuditTests {
         defer { Task { await sandbox.stop() } }
         let work = try await store(sandbox)
         let wiped = try work.copy()
-        let wipe = try wiped.sqlite(
+        let wipe = try await wiped.sqlite(
             "DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events; DELETE FROM request_tags; "
                 + "DELETE FROM requests; DELETE FROM defaults; DELETE FROM environments;")
         #expect(wipe.status == 0, "\(wipe.stderr)")
@@ -228,7 +228,7 @@ struct AuditTests {
             ("DELETE FROM ledger WHERE run_id = 2; DELETE FROM runs WHERE id = 2", "run #2 was removed"),
         ] {
             let copy = try work.copy()
-            let edit = try copy.sqlite(sql.hasPrefix("DELETE") ? "DROP TRIGGER ledger_no_delete; " + sql : sql)
+            let edit = try await copy.sqlite(sql.hasPrefix("DELETE") ? "DROP TRIGGER ledger_no_delete; " + sql : sql)
             #expect(edit.status == 0, "\(sql): \(edit.stderr)")
             let verify = try await copy.salvo("audit", "verify")
             #expect(verify.status == 1, "\(sql): \(verify)")
@@ -236,7 +236,7 @@ struct AuditTests {
         }
         // The log shows runs as the trail recorded them: a forged user does not appear.
         let forged = try work.copy()
-        #expect(try forged.sqlite("UPDATE runs SET os_user = 'mallory'").status == 0)
+        #expect(try await forged.sqlite("UPDATE runs SET os_user = 'mallory'").status == 0)
         let log = try await forged.salvo("audit", "log", "--user", "mallory")
         #expect(log.status == 0 && log.stdout.isEmpty && log.stderr.contains("no changes or launches"), "\(log)")
     }
@@ -249,7 +249,7 @@ struct AuditTests {
         // The store as the previous schema left it: no run events (they are the trail's newest four), and the
         // migration that adds them not applied.
         let old = try work.copy()
-        let downgrade = try old.sqlite(
+        let downgrade = try await old.sqlite(
             "DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE entity = 'run'; "
                 + "DELETE FROM grdb_migrations WHERE identifier = '0004_run_trail';")
         #expect(downgrade.status == 0, "\(downgrade.stderr)")

@@ -54,7 +54,7 @@ struct NeverTwiceTests {
         #expect(settings["timeout_seconds"] as? Double == 2.5, "recorded exactly: \(settings)")
         // The slow answer to the first try goes (to nobody) before the resume: the sandbox holds a repeat of a
         // Request-ID it is still answering until then.
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(4.5))
         sandbox.reconfigure { $0.latencyMilliseconds = 0 }
         let resume = try await work.salvo("run", "--resume", "1", "--quiet")
         #expect(resume.status == 0, "\(resume)")
@@ -177,8 +177,8 @@ struct NeverTwiceTests {
         #expect(try await work.salvo("run", "promo", "--data", work.folder + "/rows.csv", "--quiet").status == 3)
         sandbox.reconfigure { $0.resetRate = 0 }
         // Date the first row's attempt two days back, as if the run had stopped then.
-        #expect(try work.sqlite("DROP TRIGGER ledger_no_update").status == 0)
-        let dated = try work.sqlite(
+        #expect(try await work.sqlite("DROP TRIGGER ledger_no_update").status == 0)
+        let dated = try await work.sqlite(
             "UPDATE ledger SET at = '2020-01-01T00:00:00.000Z' WHERE kind = 'attempt' AND ordinal = 1")
         #expect(dated.status == 0, "\(dated.stderr)")
         let resume = try await work.salvo("run", "--resume", "1", "--quiet")

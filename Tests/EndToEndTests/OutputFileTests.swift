@@ -1,4 +1,5 @@
 import Foundation
+import SalvoTestSupport
 import Testing
 
 /// `--out` and `--report` write into the path as a shell redirection does, are checked before anything is sent,
@@ -38,11 +39,14 @@ struct OutputFileTests {
         ] {
             let path = work.folder + "/" + name
             #expect(mkfifo(path, 0o600) == 0)
-            let reader = Task.detached { FileHandle(forReadingAtPath: path)?.readDataToEndOfFile() ?? Data() }
+            // Read on a thread of its own: a reader blocked on the FIFO must not hold the cooperative pool.
+            let reader = Task {
+                try await offThePool { FileHandle(forReadingAtPath: path)?.readDataToEndOfFile() ?? Data() }
+            }
             let last = arguments.last == "--report" ? "json=\(path)" : path
             let outcome = try await work.run(arguments + [last])
             #expect(outcome.status == 0, "\(outcome)")
-            let received = await reader.value
+            let received = try await reader.value
             let document = try #require(try JSONSerialization.jsonObject(with: received) as? [String: Any])
             if name == "report.fifo" {
                 #expect((document["launches"] as? [Any])?.count == 4)

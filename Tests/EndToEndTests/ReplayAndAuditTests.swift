@@ -144,7 +144,7 @@ struct ReplayAndAuditTests {
         ] {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: tampered.store + suffix) }
             try FileManager.default.copyItem(atPath: work.store, toPath: tampered.store)
-            let drop = try tampered.sqlite(
+            let drop = try await tampered.sqlite(
                 "DROP TRIGGER ledger_no_update; DROP TRIGGER ledger_no_delete; DROP TRIGGER audit_events_no_update; \(sql)"
             )
             #expect(drop.status == 0, "\(drop.stderr)")

@@ -82,10 +82,10 @@ extension Workspace {
     }
 
     /// Runs `sqlite3 STORE SQL` and returns its exit status and stderr.
-    func sqlite(_ sql: String) throws -> (status: Int32, stderr: String) {
+    func sqlite(_ sql: String) async throws -> (status: Int32, stderr: String) {
         let errors = "\(folder)/.sqlite-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: errors) }
-        let status = try Child("/usr/bin/sqlite3", [store, sql], environment: [:], stderr: errors).exitBlocking()
+        let status = await try Child("/usr/bin/sqlite3", [store, sql], environment: [:], stderr: errors).exit()
         return (status, try String(contentsOfFile: errors, encoding: .utf8))
     }
 }
@@ -121,4 +121,9 @@ func closedPort() throws -> Int {
 /// Waits for `process` to end.
 func waitForExit(_ process: Child) async {
     await process.exit()
+}
+
+/// What a spawned process has written so far (to show in a failed expectation).
+func said(_ output: String) -> String {
+    (try? String(contentsOfFile: output, encoding: .utf8)) ?? "(nothing)"
 }

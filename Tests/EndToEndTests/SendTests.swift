@@ -227,9 +227,9 @@ struct SendTests {
         try await work.addEnvironment("sb", url: sandbox.url)
         try await work.addRequest("welcome", "--trigger", "1", "--email", "a@x.io")
         #expect(try await work.salvo("send", "welcome").status == 0)
-        let update = try work.sqlite("UPDATE ledger SET recipient = 'someone@else.io'")
+        let update = try await work.sqlite("UPDATE ledger SET recipient = 'someone@else.io'")
         #expect(update.status != 0 && update.stderr.contains("the ledger is append-only"))
-        let delete = try work.sqlite("DELETE FROM ledger")
+        let delete = try await work.sqlite("DELETE FROM ledger")
         #expect(delete.status != 0 && delete.stderr.contains("the ledger is append-only"))
         #expect(try await work.history().first?["recipient"] as? String == "a@x.io")
     }

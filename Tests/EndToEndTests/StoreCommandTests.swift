@@ -84,7 +84,7 @@ struct StoreCommandTests {
     func newerStore() async throws {
         let work = try Workspace()
         try await work.seed()
-        #expect(try work.sqlite("INSERT INTO grdb_migrations VALUES ('0042_future')").status == 0)
+        #expect(try await work.sqlite("INSERT INTO grdb_migrations VALUES ('0042_future')").status == 0)
         let before = try work.dump()
         let outcome = try await work.salvo("env", "add", "y", "--base-url", "https://e.com", "--token-env", "T")
         #expect(outcome.status == 4)

@@ -58,8 +58,8 @@ struct AuditTrailTests {
         try await backend.withStore { under in
             let store = under.store
             try await store.addRequest(.sample("welcome"))
-            #expect(throws: (any Error).self) { try under.execute("UPDATE audit_events SET name = 'x'") }
-            #expect(throws: (any Error).self) { try under.execute("DELETE FROM audit_events") }
+            await #expect(throws: (any Error).self) { try await under.execute("UPDATE audit_events SET name = 'x'") }
+            await #expect(throws: (any Error).self) { try await under.execute("DELETE FROM audit_events") }
             #expect(try await store.auditEvents(since: nil, user: nil).map(\.name) == ["welcome"])
         }
     }
@@ -71,7 +71,7 @@ struct AuditTrailTests {
             let store = under.store
             #expect(try await store.verify().problems.isEmpty)
             #expect(try await store.check().isEmpty)
-            try under.execute(backend.dropTrigger("ledger_no_update", "ledger"))
+            try await under.execute(backend.dropTrigger("ledger_no_update", "ledger"))
             #expect(try await store.verify().problems == ["schema: trigger ledger_no_update is missing"])
             #expect(try await store.check() == ["schema: trigger ledger_no_update is missing"])
         }

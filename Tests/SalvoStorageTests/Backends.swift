@@ -28,7 +28,7 @@ struct Backend: Sendable, CustomTestStringConvertible {
         return StoreUnderTest(
             store: try SQLiteStore.open(at: path, author: StoreUnderTest.author, clock: clock),
             another: { author in try SQLiteStore.open(at: path, author: author, create: false, clock: clock) },
-            execute: { sql in try SQLite3.run(sql, on: path) },
+            execute: { sql in try await SQLite3.run(sql, on: path) },
             cleanup: { try? FileManager.default.removeItem(atPath: folder) })
     }
 
@@ -36,11 +36,11 @@ struct Backend: Sendable, CustomTestStringConvertible {
     static let postgres = Backend(
         name: "PostgreSQL", holdsTokens: false, dropTrigger: { "DROP TRIGGER \($0) ON \($1)" }
     ) { clock in
-        let url = try PostgresURL(try TestPostgres.database())
+        let url = try PostgresURL(try await TestPostgres.database())
         return StoreUnderTest(
             store: try await PostgresStore.open(url, author: StoreUnderTest.author, initialize: true, clock: clock),
             another: { author in try await PostgresStore.open(url, author: author, clock: clock) },
-            execute: { sql in try TestPostgres.execute(sql, on: url.display) },
+            execute: { sql in try await TestPostgres.execute(sql, on: url.display) },
             cleanup: {})
     }
 }
@@ -54,12 +54,12 @@ final class StoreUnderTest: Sendable {
 
     let store: any Storage
     let another: @Sendable (Operator) async throws -> any Storage
-    let execute: @Sendable (String) throws -> Void
+    let execute: @Sendable (String) async throws -> Void
     private let cleanup: @Sendable () -> Void
 
     init(
         store: any Storage, another: @escaping @Sendable (Operator) async throws -> any Storage,
-        execute: @escaping @Sendable (String) throws -> Void, cleanup: @escaping @Sendable () -> Void
+        execute: @escaping @Sendable (String) async throws -> Void, cleanup: @escaping @Sendable () -> Void
     ) {
         self.store = store
         self.another = another
@@ -96,11 +96,11 @@ enum SQLite3 {
         var description: String
     }
 
-    static func run(_ sql: String, on path: String) throws {
+    static func run(_ sql: String, on path: String) async throws {
         let errors = path + ".sqlite3-errors"
         defer { try? FileManager.default.removeItem(atPath: errors) }
-        let status = try Child("/usr/bin/sqlite3", ["-bail", path, sql], environment: [:], stderr: errors)
-            .exitBlocking()
+        let status = await try Child("/usr/bin/sqlite3", ["-bail", path, sql], environment: [:], stderr: errors)
+            .exit()
         let message = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
         guard status == 0 else { throw Failed(description: message) }
     }

@@ -132,8 +132,10 @@ struct LedgerConformance {
             let store = under.store
             let launches = try await Launches.start(store)
             _ = try await store.record(outcomes: [], attempts: [launches.attempt("a@x.io", ordinal: 1)])
-            #expect(throws: (any Error).self) { try under.execute("UPDATE ledger SET recipient = 'b@x.io'") }
-            #expect(throws: (any Error).self) { try under.execute("DELETE FROM ledger") }
+            await #expect(throws: (any Error).self) {
+                try await under.execute("UPDATE ledger SET recipient = 'b@x.io'")
+            }
+            await #expect(throws: (any Error).self) { try await under.execute("DELETE FROM ledger") }
             #expect(try await store.history(HistoryFilter()).map(\.identity.recipient) == ["a@x.io"])
             #expect(try await store.verify().problems.isEmpty)
         }

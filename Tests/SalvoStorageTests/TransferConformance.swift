@@ -120,7 +120,7 @@ struct TransferConformance {
     func tamperedSource(_ backend: Backend) async throws {
         try await backend.withStore { under in
             try await under.store.addEnvironment(.sample("prod"))
-            try under.execute("UPDATE environments SET base_url = 'https://evil.example.com'")
+            try await under.execute("UPDATE environments SET base_url = 'https://evil.example.com'")
             var opened = false
             await #expect(throws: InputError.self) {
                 _ = try await StoreCopy(from: under.store, tokenVariable: "T", author: StoreUnderTest.author).copy {

@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
 
-/// A process a test starts. Its end is learned by asking `waitpid` about its own pid, never through SIGCHLD:
-/// Foundation's `Process` missed children's exits while a test run spawned hundreds of them, and a missed exit
-/// stalled the whole run with no test failing.
+/// A process a test starts. A thread of its own waits for its end with `waitpid` on its pid, never through
+/// SIGCHLD: Foundation's `Process` missed children's exits while a test run spawned hundreds of them, and a missed
+/// exit stalled the whole run with no test failing.
 public final class Child: Sendable {
     public enum Ending: Sendable, Equatable {
         case exit
@@ -11,7 +11,12 @@ public final class Child: Sendable {
     }
 
     public let processIdentifier: pid_t
-    private let ended = Mutex<(status: Int32, ending: Ending)?>(nil)
+    private struct State {
+        var ended: (status: Int32, ending: Ending)?
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
 
     /// Starts `executable` with `arguments` and exactly `environment`. Standard input reads the file `stdin`
     /// (else `/dev/null`); output is appended to the file `stdout`, errors to `stderr` (else to `stdout`).
@@ -29,6 +34,8 @@ public final class Child: Sendable {
         } else {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        // Nothing else the test process has open: a script another test is still writing would be "busy".
+        _ = closeFrom(&actions, 3)
         // Signals as a shell's child would find them: none blocked, none ignored.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -51,61 +58,77 @@ public final class Child: Sendable {
             throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO)
         }
         processIdentifier = pid
+        Thread.detachNewThread { [self] in reap() }
     }
 
-    /// Whether the process has not ended yet (an ended one is reaped here).
-    public var isRunning: Bool { reap(blocking: false) == nil }
+    /// Whether the process has not ended yet.
+    public var isRunning: Bool { state.withLock { $0.ended == nil } }
 
     /// Its exit code, or the signal that ended it; only once it has ended.
     public var terminationStatus: Int32 {
-        guard let ended = reap(blocking: false) else { preconditionFailure("\(processIdentifier) still runs") }
+        guard let ended = state.withLock({ $0.ended }) else { preconditionFailure("\(processIdentifier) still runs") }
         return ended.status
     }
 
     public var terminationReason: Ending {
-        guard let ended = reap(blocking: false) else { preconditionFailure("\(processIdentifier) still runs") }
+        guard let ended = state.withLock({ $0.ended }) else { preconditionFailure("\(processIdentifier) still runs") }
         return ended.ending
     }
 
     /// Sends `signal` unless the process has already been reaped (its pid could be another process's by now).
     public func signal(_ signal: Int32) {
-        ended.withLock { ended in
-            if ended == nil { _ = kill(processIdentifier, signal) }
+        state.withLock { state in
+            if state.ended == nil { _ = kill(processIdentifier, signal) }
         }
     }
 
-    /// Waits for the end without holding a thread of Swift's cooperative pool, which an in-process sandbox may
-    /// need to answer the very process being waited for. A cancelled wait (a test past its time limit) kills it.
+    /// Waits for the end without holding a thread. A cancelled wait (a test past its time limit) kills it.
     @discardableResult
     public func exit() async -> Int32 {
-        var pause = 1
-        while isRunning {
-            if Task.isCancelled { signal(SIGKILL) }
-            try? await Task.sleep(for: .milliseconds(pause))
-            pause = min(pause * 2, 20)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let done = state.withLock { state in
+                    if state.ended == nil { state.waiting.append(continuation) }
+                    return state.ended != nil
+                }
+                if done { continuation.resume() }
+            }
+        } onCancel: {
+            signal(SIGKILL)
         }
         return terminationStatus
     }
 
-    /// Waits for the end, blocking this thread (for short tools run outside the cooperative pool).
+    /// Waits for the end, blocking this thread (for short tools).
     @discardableResult
     public func exitBlocking() -> Int32 {
-        _ = reap(blocking: true)
+        while isRunning { usleep(500) }
         return terminationStatus
     }
 
-    private func reap(blocking: Bool) -> (status: Int32, ending: Ending)? {
-        ended.withLock { ended in
-            if let ended { return ended }
-            var status: Int32 = 0
-            var result: pid_t
-            repeat {
-                result = waitpid(processIdentifier, &status, blocking ? 0 : WNOHANG)
-            } while result == -1 && errno == EINTR
-            guard result == processIdentifier else { return nil }
-            let signal = status & 0x7f
-            ended = signal == 0 ? ((status >> 8) & 0xff, .exit) : (signal, .uncaughtSignal)
-            return ended
+    /// The waiting thread's work: the end, then everyone waiting for it.
+    private func reap() {
+        var status: Int32 = 0
+        var result: pid_t
+        repeat {
+            result = waitpid(processIdentifier, &status, 0)
+        } while result == -1 && errno == EINTR
+        let signal = status & 0x7f
+        let ended: (Int32, Ending) = signal == 0 ? ((status >> 8) & 0xff, .exit) : (signal, .uncaughtSignal)
+        let waiting = state.withLock { state in
+            state.ended = ended
+            defer { state.waiting = [] }
+            return state.waiting
         }
+        for continuation in waiting { continuation.resume() }
     }
 }
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module does not
+/// declare.
+private let closeFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+    else { fatalError("this C library has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later)") }
+    return unsafeBitCast(
+        symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+}()

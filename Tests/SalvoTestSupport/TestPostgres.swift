@@ -14,39 +14,43 @@ public enum TestPostgres {
     }
 
     /// A new, empty database: its store URL (no salvo schema yet: `store init`, or open with `initialize`).
-    public static func database() throws -> String {
-        let cluster = try Cluster.shared.get()
-        let name = "t_" + UUID().uuidString.lowercased().replacing("-", with: "")
-        try cluster.psql("CREATE DATABASE \(name)", database: "postgres")
-        return cluster.url(name)
+    public static func database() async throws -> String {
+        try await offThePool {
+            let cluster = try Cluster.shared.get()
+            let name = "t_" + UUID().uuidString.lowercased().replacing("-", with: "")
+            try cluster.psql("CREATE DATABASE \(name)", database: "postgres")
+            return cluster.url(name)
+        }
     }
 
     /// Runs `sql` on the database of store URL `url` as the URL's user (the owner, for tampering), failing on
     /// any error.
-    public static func execute(_ sql: String, on url: String) throws {
-        let cluster = try Cluster.shared.get()
+    public static func execute(_ sql: String, on url: String) async throws {
         guard let database = url.split(separator: "?").first?.split(separator: "/").last,
             let user = url.split(separator: "://").last?.split(separator: "@").first
         else {
             throw Unavailable(description: "not a test database URL: \(url)")
         }
-        try cluster.psql(sql, database: String(database), user: String(user))
+        try await offThePool {
+            try Cluster.shared.get().psql(sql, database: String(database), user: String(user))
+        }
     }
 
     /// The output of `sql` on the database of `url` (`psql -At`).
-    public static func query(_ sql: String, on url: String) throws -> String {
-        let cluster = try Cluster.shared.get()
+    public static func query(_ sql: String, on url: String) async throws -> String {
         let database = String(url.split(separator: "?").first?.split(separator: "/").last ?? "")
-        return try cluster.psql(sql, database: database)
+        return try await offThePool { try Cluster.shared.get().psql(sql, database: database) }
     }
 
     /// `pg_dump` of the database of `url`, as text, without the random key of its `restrict` lines (two dumps
     /// of an unchanged database are equal).
-    public static func dump(_ url: String) throws -> String {
-        let cluster = try Cluster.shared.get()
+    public static func dump(_ url: String) async throws -> String {
         let database = String(url.split(separator: "?").first?.split(separator: "/").last ?? "")
-        let text = try cluster.run(
-            cluster.bin + "/pg_dump", ["-h", cluster.folder, "-p", "\(cluster.port)", "-U", "salvo", database])
+        let text = try await offThePool {
+            let cluster = try Cluster.shared.get()
+            return try cluster.run(
+                cluster.bin + "/pg_dump", ["-h", cluster.folder, "-p", "\(cluster.port)", "-U", "salvo", database])
+        }
         return text.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }.joined(separator: "\n")
     }
@@ -175,10 +179,12 @@ public struct OwnPostgres: Sendable {
     }
 
     /// A new, empty database: its store URL.
-    public func database() throws -> String {
-        let name = "t_" + UUID().uuidString.lowercased().replacing("-", with: "")
-        try cluster.psql("CREATE DATABASE \(name)", database: "postgres")
-        return cluster.url(name)
+    public func database() async throws -> String {
+        try await offThePool { [cluster] in
+            let name = "t_" + UUID().uuidString.lowercased().replacing("-", with: "")
+            try cluster.psql("CREATE DATABASE \(name)", database: "postgres")
+            return cluster.url(name)
+        }
     }
 
     /// Restarts the server (`pg_ctl restart -m fast`: every session is ended, as an administrator's restart does).
@@ -187,8 +193,9 @@ public struct OwnPostgres: Sendable {
     }
 }
 
-/// Runs blocking `work` on a thread of its own and awaits it.
-private func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+/// Runs blocking `work` on a thread of its own and awaits it: a tool run to its end must not hold a thread of
+/// Swift's cooperative pool (on 2 cores, half of it), which the tests' in-process sandboxes answer on.
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try work() }) }.start()
     }

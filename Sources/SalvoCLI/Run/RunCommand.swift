@@ -32,6 +32,14 @@ struct RunCommand: AsyncParsableCommand {
             launch waits for the earlier one's outcome). Repeats on purpose take
             --force, or an environment with --guard 0.
 
+            On a team store (PostgreSQL) a run is shared: its data is staged into
+            the store and cut into chunks, and `salvo run --join RUN` on any machine
+            adds that machine's concurrency to it (--rate is the run's, shared by
+            its live runners). Each position is launched once;
+            a runner killed outright is replaced within a second, a frozen or cut
+            off one when its lease (--lease) runs out, and it can record, so send,
+            nothing more. Every runner ends with the whole run's summary.
+
             Exit codes: 0 all ok or skipped, 1 some rejected, 3 some not sent or
             unknown (or the run was interrupted), 2 bad input, 4 the store. A
             resume's summary and exit code cover the whole run.
@@ -41,6 +49,7 @@ struct RunCommand: AsyncParsableCommand {
               salvo run --folder onboarding --report junit=out.xml
               salvo run load-test --iterations 3 --force
               salvo run --resume 12
+              salvo run --join 12 --concurrency 16
             """
     )
 
@@ -69,16 +78,43 @@ struct RunCommand: AsyncParsableCommand {
     var force = false
     @Option(help: ArgumentHelp("Finish an interrupted run with its original settings.", valueName: "run")) var resume:
         Int64?
+    @Option(
+        help: ArgumentHelp(
+            "Add this machine to a shared run going on a team store (with its own --concurrency).", valueName: "run"))
+    var join: Int64?
+    @Option(
+        help: ArgumentHelp(
+            "Shared runs: seconds a runner's claim on a chunk lasts without a heartbeat.", valueName: "s"))
+    var lease: Double = 30
+    @Option(help: ArgumentHelp("Shared runs: launches per chunk a runner claims.", valueName: "n")) var chunkSize =
+        4_096
 
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
         guard timeout > 0, timeout <= 3600 else {
             throw ValidationError("--timeout must be more than 0 and at most 3600 seconds")
         }
+        guard lease >= 1, lease <= 3600 else { throw ValidationError("--lease must be between 1 and 3600 seconds") }
+        guard (1...1_000_000).contains(chunkSize) else {
+            throw ValidationError("--chunk-size must be between 1 and 1000000")
+        }
+        if join != nil {
+            guard resume == nil else { throw ValidationError("--join and --resume cannot go together") }
+            let settings =
+                !names.isEmpty || folder != nil || tag != nil || env != nil || data != nil || iterations != 1
+                || pace.rate != nil || pace.delay != nil || pace.retries != 0 || pace.bail || timeout != 30
+                || !variables.isEmpty || dryRun || force || lease != 30 || chunkSize != 4_096
+            guard !settings else {
+                throw ValidationError(
+                    "--join takes the run's settings (its rate is shared by its runners); give only --concurrency, "
+                        + "--report and --quiet with it")
+            }
+        }
         if resume != nil {
             let settings =
                 !names.isEmpty || folder != nil || tag != nil || env != nil || data != nil || iterations != 1
-                || pace.changesPace || timeout != 30 || !variables.isEmpty || dryRun
+                || pace.changesPace || timeout != 30 || !variables.isEmpty || dryRun || lease != 30
+                || chunkSize != 4_096
             guard !settings else {
                 throw ValidationError(
                     "--resume takes the run's original settings; give only --report, --quiet and --force with it")
@@ -90,6 +126,11 @@ struct RunCommand: AsyncParsableCommand {
         let context = CommandContext(global)
         let status = try await context.withStore { store in
             let service = RunService(context: context.runner(store))
+            if let join {
+                return try await RunDrive.drive(pace: pace, console: context.console) { driving in
+                    try await service.join(join, concurrency: pace.concurrency, driving: driving)
+                }
+            }
             if let resume {
                 return try await RunDrive.drive(pace: pace, console: context.console) { driving in
                     try await service.resume(resume, force: force, driving: driving)
@@ -106,6 +147,7 @@ struct RunCommand: AsyncParsableCommand {
             request.pace = pace.pace
             request.timeoutSeconds = timeout
             request.force = force
+            request.sharing = Sharing(chunkSize: chunkSize, leaseSeconds: lease)
             if dryRun {
                 context.console.out(Self.dryRunText(try await service.dryRun(request, reports: pace.reports)))
                 return ExitStatus.success

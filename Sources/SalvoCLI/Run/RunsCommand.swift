@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SalvoCore
 import SalvoStorage
 
@@ -6,7 +7,7 @@ import SalvoStorage
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs", abstract: "List runs (a send is a run of one launch), newest first.",
-        subcommands: [RunsShow.self])
+        subcommands: [RunsShow.self, RunsStop.self])
 
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("At most this many runs.", valueName: "n")) var limit = 20
@@ -32,7 +33,9 @@ struct RunsCommand: AsyncParsableCommand {
 
 /// `salvo runs show RUN`.
 struct RunsShow: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one run: settings and counts.")
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one run: settings and counts; for a shared run, its chunks, runners and an ETA.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The run's id.") var id: Int64
@@ -40,13 +43,17 @@ struct RunsShow: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext(global)
-        let info = try await context.withStore { store in try await store.run(id: id) }
+        let (info, shared) = try await context.withStore { store in
+            (try await store.run(id: id), try await (store as? any SharedRunStore)?.sharedProgress(run: id))
+        }
         if output.json {
-            context.console.out(RunView.json(info).pretty)
+            var json = RunView.json(info)
+            if let shared { json = json.setting("shared", to: SharedRunView.json(shared)) }
+            context.console.out(json.pretty)
             return
         }
         context.console.out(
-            [
+            ([
                 "run       \(info.id) (\(info.kind.rawValue)), \(info.state.rawValue)",
                 "started   \(info.startedAt) by \(info.by.user)@\(info.by.host)",
                 "finished  \(info.finishedAt ?? "-")",
@@ -55,7 +62,88 @@ struct RunsShow: AsyncParsableCommand {
                 "settings  \(info.settings.compact)",
                 "data      \(info.dataFile.map { "\($0) (sha256 \(info.dataSHA256 ?? "?"))" } ?? "-")",
                 "launches  \(RunView.counts(info))",
-            ].joined(separator: "\n"))
+            ] + (shared.map { SharedRunView.lines($0, info: info, console: context.console) } ?? [])).joined(
+                separator: "\n"))
+    }
+}
+
+/// `salvo runs stop RUN`.
+struct RunsStop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop",
+        abstract: "Stop a shared run on every machine: its runners stop dispatching, finish what is in flight, leave.",
+        discussion: "`salvo run --resume RUN` finishes it later.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The run's id.") var id: Int64
+
+    func run() async throws {
+        let context = CommandContext(global)
+        try await context.withStore { store in
+            let info = try await store.run(id: id)
+            guard let shared = store as? any SharedRunStore, try await shared.sharedRun(id) != nil else {
+                throw InputError(
+                    "run \(id) is not shared: only runs on a team store stop this way; Ctrl-C stops a run where it runs"
+                )
+            }
+            guard try await shared.requestStop(run: id) else {
+                throw InputError("run \(id) is not going (\(info.state.rawValue)); nothing to stop")
+            }
+            context.console.note(
+                "run \(id): every runner stops dispatching within a second; `salvo run --resume \(id)` finishes it")
+        }
+    }
+}
+
+/// How a shared run's chunks and runners are shown.
+enum SharedRunView {
+    static func lines(_ shared: SharedRunProgress, info: RunInfo, console: Console) -> [String] {
+        let chunks = shared.pending + shared.claimed + shared.done
+        var lines = [
+            "chunks    \(shared.done) done, \(shared.claimed) claimed, \(shared.pending) pending of \(chunks) "
+                + "(\(shared.shape.chunkSize) launches each, lease \(Int(shared.shape.leaseSeconds)) s)"
+                + (shared.shape.stopRequested ? "; stop requested" : "")
+        ]
+        let live = shared.runners.filter { $0.state == "live" }
+        let rate = live.reduce(0.0) { $0 + ($1.seconds > 0 ? Double($1.launches) / $1.seconds : 0) }
+        let launched = info.counts.values.reduce(0, +)
+        if info.state == .running, rate > 0, launched < shared.shape.positions {
+            lines.append(
+                "eta       \(ProgressLine.duration(Double(shared.shape.positions - launched) / rate)) at \(Int(rate))/s"
+            )
+        }
+        guard !shared.runners.isEmpty else { return lines }
+        let rows = shared.runners.map { runner in
+            [
+                "\(runner.id)", runner.host, "\(runner.pid)", runner.state,
+                runner.state == "live" ? String(format: "%.1f s", runner.heartbeatAge) : "-", "\(runner.launches)",
+                runner.seconds > 0 ? String(format: "%.0f/s", Double(runner.launches) / runner.seconds) : "-",
+                "\(runner.chunks)",
+            ]
+        }
+        let table = Table(
+            headers: ["RUNNER", "HOST", "PID", "STATE", "HEARTBEAT", "LAUNCHES", "RATE", "CHUNKS"], rows: rows)
+        return lines + ["runners"] + table.render(console: console).split(separator: "\n").map { "  " + $0 }
+    }
+
+    static func json(_ shared: SharedRunProgress) -> JSONValue {
+        [
+            "chunk_size": .integer(shared.shape.chunkSize), "lease_seconds": .number(String(shared.shape.leaseSeconds)),
+            "positions": .integer(shared.shape.positions), "staged": .bool(shared.shape.staged),
+            "stop_requested": .bool(shared.shape.stopRequested),
+            "chunks": [
+                "pending": .integer(shared.pending), "claimed": .integer(shared.claimed), "done": .integer(shared.done),
+            ],
+            "runners": .array(
+                shared.runners.map { runner in
+                    [
+                        "id": .number(String(runner.id)), "host": .string(runner.host), "pid": .integer(runner.pid),
+                        "state": .string(runner.state),
+                        "heartbeat_age_seconds": .number(String(format: "%.3f", runner.heartbeatAge)),
+                        "launches": .integer(runner.launches), "chunks": .integer(runner.chunks),
+                    ]
+                }),
+        ]
     }
 }
 
