@@ -342,11 +342,12 @@ final class PostgresRunnerSession: RunnerSession {
             let row = try await connection.row(
                 """
                 SELECT (SELECT count(*) FROM runners WHERE run_id = \(run) AND state = 'live') AS live,
+                    (SELECT coalesce(sum(launches), 0) FROM runners WHERE run_id = \(run))::bigint AS launches,
                     (SELECT stop_requested FROM shared_runs WHERE run_id = \(run)) AS stop
                 """)
             return Heartbeat(
                 held: held, liveRunners: Int(try row?.integer("live") ?? 1),
-                stopRequested: try row?.bool("stop") ?? false)
+                stopRequested: try row?.bool("stop") ?? false, runLaunches: Int(try row?.integer("launches") ?? 0))
         }
     }
 

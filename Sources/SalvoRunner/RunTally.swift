@@ -34,9 +34,22 @@ public actor RunTally: RunObserver {
         for report in reports { report.add(launch) }
     }
 
-    /// Where the run stands now, for a progress line.
+    /// A shared run's launches by every runner: at this runner's first heartbeat, and at its latest.
+    private var runLaunches: (first: Int, latest: Int)?
+
+    /// What a shared run's heartbeat said all its runners have launched so far.
+    func heard(runLaunches: Int) {
+        self.runLaunches = (self.runLaunches?.first ?? runLaunches, runLaunches)
+    }
+
+    /// Where the run stands now, for a progress line: for a shared run, all its runners' launches and pace.
     public var progress: RunProgress {
-        RunProgress(counts: counts, launches: seen, total: total, seconds: elapsedSeconds)
+        var progress = RunProgress(counts: counts, launches: seen, total: total, seconds: elapsedSeconds)
+        if let runLaunches {
+            progress.launches = max(runLaunches.latest, seen)
+            progress.pace = Double(runLaunches.latest - runLaunches.first) / max(elapsedSeconds, 0.001)
+        }
+        return progress
     }
 
     var elapsedSeconds: Double {
@@ -64,7 +77,9 @@ public struct RunProgress: Sendable {
     public var total: Int
     public var seconds: Double
 
-    public var perSecond: Double { seconds > 0 ? Double(launches) / seconds : 0 }
+    /// Launches per second; for a shared run, of all its runners since this one joined.
+    public var perSecond: Double { pace ?? (seconds > 0 ? Double(launches) / seconds : 0) }
+    var pace: Double?
 
     /// Seconds left at the pace so far, when there is a pace.
     public var secondsLeft: Double? {

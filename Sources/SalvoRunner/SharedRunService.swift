@@ -176,6 +176,7 @@ extension RunService {
                 let asked = producer.claimed
                 let beat = try await session.heartbeat(launches: await tally.progress.launches)
                 producer.heard(asked: asked, held: beat.held, stop: beat.stopRequested)
+                await tally.heard(runLaunches: beat.runLaunches)
                 if beat.stopRequested { engine.requestStop() }
                 if let rate = shape.rate { await engine.pace(perSecond: rate / Double(max(1, beat.liveRunners))) }
                 _ = try await session.reapDead()

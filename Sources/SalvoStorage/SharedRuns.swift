@@ -109,11 +109,14 @@ public struct Heartbeat: Sendable {
     public var liveRunners: Int
     /// Someone asked the run to stop (`salvo runs stop`).
     public var stopRequested: Bool
+    /// Launches every runner of the run has made so far, by their last heartbeats.
+    public var runLaunches: Int
 
-    public init(held: Set<ChunkFence>, liveRunners: Int, stopRequested: Bool) {
+    public init(held: Set<ChunkFence>, liveRunners: Int, stopRequested: Bool, runLaunches: Int) {
         self.held = held
         self.liveRunners = liveRunners
         self.stopRequested = stopRequested
+        self.runLaunches = runLaunches
     }
 }
 
