@@ -237,25 +237,23 @@ echo "9. Shared runs on PostgreSQL: staging, 1, 2 and 3 runners, takeover after 
 shared_rows=${SHARED_ROWS:-200000}
 seq 0 $(( shared_rows - 1 )) | awk 'BEGIN { print "email" } { print "shared" $1 "@example.com" }' > "$work/shared.csv"
 share_db=0
-shared_store() {   # a new database with the bench environment and request r; prints its URL
+shared_store() {   # makes database shared$share_db with the bench environment and request r; sets $store
     share_db=$(( share_db + 1 ))
     psqlc -d postgres -c "CREATE DATABASE shared$share_db" > /dev/null
-    local store
     store=$(pgurl "shared$share_db")
-    "$salvo" store init --store "$store" > /dev/null
-    "$salvo" env add bench --base-url "$url" --token-env BENCH_TOKEN --guard 0 --store "$store" 2> /dev/null
-    "$salvo" request add r --trigger 1 --email '{{email}}' --store "$store" 2> /dev/null
-    echo "$store"
+    "$salvo" store init --store "$store" > /dev/null 2>&1
+    "$salvo" env add bench --base-url "$url" --token-env BENCH_TOKEN --guard 0 --store "$store" > /dev/null 2>&1
+    "$salvo" request add r --trigger 1 --email '{{email}}' --store "$store" > /dev/null 2>&1
 }
-run_state() { psqlc -d "shared$share_db" -c "SELECT state FROM runs WHERE id = 1"; }
+count() { local n; n=$(psqlc -d "shared$share_db" -c "$1"); echo "${n:-0}"; }   # a count(*) query's answer
 for runners in 1 2 3; do
-    store=$(shared_store)
+    shared_store
     clear_log
     start=$(date +%s.%N)
     "$salvo" run r --data "$work/shared.csv" --concurrency 16 --quiet --store "$store" > /dev/null 2> "$work/shared-$runners.err" &
     first=$!
     # Staged once the run's chunks exist.
-    until [ "$(psqlc -d "shared$share_db" -c "SELECT count(*) FROM run_chunks")" != 0 ]; do sleep 0.05; done
+    until [ "$(count "SELECT count(*) FROM run_chunks")" -gt 0 ]; do sleep 0.05; done
     staged=$(date +%s.%N)
     [ "$runners" = 1 ] && record shared_stage "rows staged/s" "$(calc "$shared_rows/($staged-$start)")" "" ""
     joiners=()
@@ -278,11 +276,11 @@ done
 # Takeover: two runners, one killed (or frozen with a 5 s lease) while it holds chunks; the time until the other
 # has claimed every chunk the first held.
 takeover() {   # signal -> seconds from the signal to the takeover
-    local store victim other chunks start
-    store=$(shared_store)
+    local victim other chunks start
+    shared_store
     "$salvo" run r --data "$work/shared.csv" --concurrency 8 --lease 5 --chunk-size 512 --quiet --store "$store" > /dev/null 2>&1 &
     victim=$!
-    until [ "$(psqlc -d "shared$share_db" -c "SELECT count(*) FROM run_chunks WHERE state = 'claimed'")" != 0 ]; do sleep 0.05; done
+    until [ "$(count "SELECT count(*) FROM run_chunks WHERE state = 'claimed'")" -gt 0 ]; do sleep 0.05; done
     "$salvo" run --join 1 --concurrency 8 --quiet --store "$store" > /dev/null 2>&1 &
     other=$!
     sleep 2
@@ -290,9 +288,9 @@ takeover() {   # signal -> seconds from the signal to the takeover
     start=$(date +%s.%N)
     kill "-$1" "$victim"
     # Free: no chunk of the victim's still leased to it. Taken: each claimed by the other runner (at its next claim).
-    until [ "$(psqlc -d "shared$share_db" -c "SELECT count(*) FROM run_chunks WHERE chunk IN ($chunks) AND owner = 1 AND state = 'claimed' AND lease_until > now()")" = 0 ]; do sleep 0.02; done
+    until [ "$(count "SELECT count(*) FROM run_chunks WHERE chunk IN ($chunks) AND owner = 1 AND state = 'claimed' AND lease_until > now()")" -eq 0 ]; do sleep 0.02; done
     free=$(calc "$(date +%s.%N)-$start")
-    until [ "$(psqlc -d "shared$share_db" -c "SELECT count(*) FROM run_chunks WHERE chunk IN ($chunks) AND owner = 1 AND state = 'claimed'")" = 0 ]; do sleep 0.02; done
+    until [ "$(count "SELECT count(*) FROM run_chunks WHERE chunk IN ($chunks) AND owner = 1 AND state = 'claimed'")" -eq 0 ]; do sleep 0.02; done
     echo "$free $(calc "$(date +%s.%N)-$start")"
     kill -9 "$victim" "$other" 2> /dev/null || true
     wait "$victim" "$other" 2> /dev/null || true

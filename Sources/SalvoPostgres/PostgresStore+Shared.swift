@@ -195,7 +195,15 @@ extension PostgresStore: SharedRunStore, FencedLaunchLedger {
         try await connection.rows(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT r.id, r.host, r.pid, r.state, r.launches,
+                    SELECT r.id, r.host, r.pid, r.launches,
+                        CASE WHEN r.state = 'live' AND NOT EXISTS (
+                                SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+                                    AND database = \(database)
+                                    AND classid = \(Int64(PostgresSchema.runnerLockClass))::oid
+                                    AND objid = (r.id & 4294967295)::oid AND objsubid = 2) THEN 'gone'
+                            WHEN r.state = 'live' AND r.heartbeat_at < now() - make_interval(secs => (
+                                SELECT lease_seconds FROM shared_runs WHERE run_id = r.run_id)) THEN 'silent'
+                            ELSE r.state END AS state,
                         extract(epoch FROM now() - r.heartbeat_at)::double precision AS age,
                         extract(epoch FROM r.heartbeat_at - r.joined_at)::double precision AS seconds,
                         (SELECT count(*) FROM run_chunks c WHERE c.owner = r.id AND c.state = 'claimed') AS chunks
@@ -389,7 +397,7 @@ final class PostgresRunnerSession: RunnerSession {
         }
     }
 
-    func leave() async {
+    func leave(launches: Int) async {
         let id = id
         _ = try? await store.transaction { connection in
             try await connection.run(
@@ -397,7 +405,9 @@ final class PostgresRunnerSession: RunnerSession {
                 UPDATE run_chunks SET state = 'pending', owner = NULL, lease_until = NULL
                 WHERE owner = \(id) AND state = 'claimed'
                 """)
-            try await connection.run("UPDATE runners SET state = 'left' WHERE id = \(id)")
+            try await connection.run(
+                "UPDATE runners SET state = 'left', launches = \(Int64(launches)), heartbeat_at = now() WHERE id = \(id)"
+            )
         }
         lock.release()
     }

@@ -117,10 +117,11 @@ public final class PostgresStore: Storage {
         return tls
     }
 
-    /// A statement waiting for a lock gives up rather than hang a launch; a transaction left open by a frozen
-    /// client does not hold the chain's head forever.
+    /// A statement waiting for a lock gives up rather than hang a launch; a transaction left open by a frozen or
+    /// cut-off client is ended after 5 s, so it does not hold the chain's head (and every other machine's commits)
+    /// for long. salvo's own transactions never wait on their client that long.
     static let startupParameters = [
-        ("application_name", "salvo"), ("lock_timeout", "15s"), ("idle_in_transaction_session_timeout", "60s"),
+        ("application_name", "salvo"), ("lock_timeout", "15s"), ("idle_in_transaction_session_timeout", "5s"),
     ]
 
     /// The same settings for a connection of its own, outside the pool (a run's lock).

@@ -30,6 +30,8 @@ final class ChunkProducer: @unchecked Sendable {
     private var unanswered: [Int: Date] = [:]
     private var rowCache: [Int: DataRow] = [:]
     private var waitingToComplete: [ChunkClaim] = []
+    /// Positions of the current chunk left for last: their attempts may still be in flight.
+    private var deferred: [Int] = []
     /// The chunks this runner claimed, those a heartbeat found it no longer holds, and a stop request.
     private let heard = Mutex<(claimed: Set<ChunkFence>, lost: Set<ChunkFence>, stop: Bool)>(([], [], false))
 
@@ -90,13 +92,7 @@ final class ChunkProducer: @unchecked Sendable {
         while !stopRequested {
             if let claim = current {
                 if holds(claim) {
-                    while cursor <= claim.positions.upperBound, holds(claim) {
-                        if let launch = try await launch(at: cursor, of: claim) {
-                            cursor += 1
-                            return launch
-                        }
-                        cursor += 1
-                    }
+                    if let launch = try await next(of: claim) { return launch }
                     if holds(claim) { waitingToComplete.append(claim) }
                 }
                 current = nil
@@ -109,6 +105,35 @@ final class ChunkProducer: @unchecked Sendable {
             if try await session.openChunks() == 0 { return nil }
             // The rest is held by others, or waits for this runner's launches' outcomes.
             try await Task.sleep(for: .milliseconds(200))
+        }
+        return nil
+    }
+
+    /// The next launch of `claim`: its positions in order, except those whose latest attempt has no answer and
+    /// may still be in flight from the runner that had the chunk before; those come last, each once it cannot be
+    /// in flight any more (or its answer arrived). Nil when the chunk has nothing more to send.
+    private func next(of claim: ChunkClaim) async throws -> RunLaunch? {
+        while holds(claim), !stopRequested {
+            if cursor <= claim.positions.upperBound {
+                let ordinal = cursor
+                cursor += 1
+                if let since = unanswered[ordinal], since.addingTimeInterval(inFlightFor) > context.clock() {
+                    deferred.append(ordinal)
+                    continue
+                }
+                if let launch = try await launch(at: ordinal, of: claim) { return launch }
+                continue
+            }
+            guard !deferred.isEmpty else { return nil }
+            try await readStates(claim)
+            let now = context.clock()
+            let due = { (ordinal: Int) in self.unanswered[ordinal].map { $0.addingTimeInterval(self.inFlightFor) } }
+            if let index = deferred.firstIndex(where: { (due($0) ?? now) <= now }) {
+                if let launch = try await launch(at: deferred.remove(at: index), of: claim) { return launch }
+                continue
+            }
+            let wait = deferred.compactMap(due).map { $0.timeIntervalSince(now) }.min() ?? 1
+            try await Task.sleep(for: .milliseconds(Int(min(max(wait, 0.05), 1) * 1000)))
         }
         return nil
     }
@@ -129,6 +154,7 @@ final class ChunkProducer: @unchecked Sendable {
         heard.withLock { _ = $0.claimed.insert(claim.fence) }
         current = claim
         cursor = claim.positions.lowerBound
+        deferred = []
         try await readStates(claim)
         rowCache = [:]
         if staged {
@@ -154,15 +180,6 @@ final class ChunkProducer: @unchecked Sendable {
         let index = (ordinal - 1) % spec.targets.count
         let target = spec.targets[index]
         let duplicateGuard = guards[index]
-        if let since = unanswered[ordinal] {
-            // Another runner's attempt may still be in flight: wait until it cannot be, then look again.
-            let wait = since.addingTimeInterval(inFlightFor).timeIntervalSince(context.clock())
-            if wait > 0 {
-                try await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
-                try await readStates(claim)
-                return try await launch(at: ordinal, of: claim)
-            }
-        }
         switch states[ordinal].map({ LaunchProducer.disposition($0, retries: retries) }) {
         case .final?:
             alreadyFinal += 1

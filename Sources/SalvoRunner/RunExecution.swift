@@ -78,6 +78,8 @@ public struct RunResult: Sendable {
     public var resumable = true
     /// Whether every report was written.
     public var reportsWritten = true
+    /// Runners of a shared run still launching it when this process left it (0: none, or not shared).
+    public var goesOn = 0
 
     public var launches: Int { counts.values.reduce(0, +) }
     /// Launches unknown or not sent.
@@ -105,7 +107,8 @@ struct RunEnding {
     /// Called once the engine is made, before anything is dispatched.
     var begin: (RunEngine, RunTally) -> Void
     /// Records the end: how dispatching stopped, and whether every launch was dispatched and none left stale.
-    var end: (RunStop, Bool) async throws -> Void
+    /// Returns how many other runners still launch the run (a shared run this process left).
+    var end: (RunStop, Bool) async throws -> Int
 }
 
 /// Drives one run through the engine: live reports, progress, the stop control, the run's final state and
@@ -132,7 +135,10 @@ struct RunExecution {
             ending
             ?? RunEnding(
                 begin: { _, _ in },
-                end: { _, complete in try await store.finishRun(run, state: complete ? .finished : .interrupted) })
+                end: { _, complete in
+                    try await store.finishRun(run, state: complete ? .finished : .interrupted)
+                    return 0
+                })
         context.diagnostics.note(starting)
         for report in live { report.start(run: run) }
         let tally = RunTally(total: total, reports: live)
@@ -157,7 +163,7 @@ struct RunExecution {
             flusher.cancel()
             await driving.progress?.stop()
             await clients.shutdown()
-            try await ending.end(.interrupted, false)
+            _ = try await ending.end(.interrupted, false)
             for report in live { try? report.close() }
             _ = await writeReports(run: run)
             throw error
@@ -166,7 +172,7 @@ struct RunExecution {
         await driving.progress?.stop()
         await clients.shutdown()
         var summary = await tally.summary()
-        try await ending.end(stop, stop == .completed && stale() == 0)
+        let goesOn = try await ending.end(stop, stop == .completed && stale() == 0)
         for report in live { try? report.close() }
         let written = await writeReports(run: run)
         // A resume answers for the whole run: every position's latest outcome and latency, from the ledger.
@@ -177,9 +183,11 @@ struct RunExecution {
                 latencies: try await RunReportBuilder(context: context).latencies(run: run))
             (summary.p50, summary.p95, summary.max) = (whole.p50, whole.p95, whole.max)
         }
-        return RunResult(
+        var result = RunResult(
             run: run, stop: stop, summary: summary, counts: counts, alreadyFinal: alreadyFinal(), stale: stale(),
             resumable: resumable, reportsWritten: written)
+        result.goesOn = goesOn
+        return result
     }
 
     /// What a resume that found nothing left to send comes to; its reports are written.

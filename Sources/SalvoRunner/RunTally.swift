@@ -34,6 +34,9 @@ public actor RunTally: RunObserver {
         for report in reports { report.add(launch) }
     }
 
+    /// Launches this process made that ended.
+    var launched: Int { seen }
+
     /// A shared run's launches by every runner: at this runner's first heartbeat, and at its latest.
     private var runLaunches: (first: Int, latest: Int)?
 

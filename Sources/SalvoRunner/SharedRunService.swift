@@ -62,9 +62,11 @@ extension RunService {
             throw InputError(
                 "run \(id) has ended (\(info.state.rawValue)): `salvo run --resume \(id)` finishes what it left")
         }
-        return try await joinShared(
-            info, shape: shape, on: shared, concurrency: concurrency, force: false, driving: driving,
-            starting: "joining run \(id)")
+        let (spec, driving) = try await joining(info, shape: shape, driving: driving)
+        return try await driveShared(
+            run: id, spec: spec, record: info.record, shape: shape, on: shared,
+            concurrency: concurrency ?? info.record.concurrency,
+            resendStale: false, driving: driving, starting: "joining run \(id)")
     }
 
     /// A resume of a shared run: with none of its runners alive, it is opened again and this process joins it.
@@ -83,19 +85,29 @@ extension RunService {
                 "run \(info.id) is still being launched by \(who): `salvo run --join \(info.id)` adds this machine "
                     + "to it")
         }
+        // Everything is checked before the run is opened again: a refused resume changes nothing.
+        let (spec, checkedDriving) = try await joining(info, shape: shape, driving: driving)
+        let final = try await LaunchProducer.finalPositions(
+            of: info.id, total: shape.positions, retries: info.record.retries, store: context.store)
+        if final >= shape.positions {
+            _ = try await shared.endShared(info.id, state: .finished)
+            return try await RunExecution(context: context, driving: checkedDriving).finished(run: info.id)
+        }
         if info.state != .running {
             try await context.store.reopenRun(info.id)
         }
         try await shared.reopenShared(info.id)
-        return try await joinShared(
-            try await context.store.run(id: info.id), shape: shape, on: shared, concurrency: nil, force: force,
-            driving: driving, starting: "resuming run \(info.id)")
+        return try await driveShared(
+            run: info.id, spec: spec, record: info.record, shape: shape, on: shared,
+            concurrency: info.record.concurrency, resendStale: force, driving: checkedDriving,
+            starting: "resuming run \(info.id)")
     }
 
-    private func joinShared(
-        _ info: RunInfo, shape: SharedRunShape, on shared: any SharedRunStore, concurrency: Int?, force: Bool,
-        driving: RunDriving, starting: String
-    ) async throws -> RunResult {
+    /// What a runner joining run `info` launches, its token checked against the run's, and how it is driven
+    /// (without reports of its own, the run's).
+    private func joining(_ info: RunInfo, shape: SharedRunShape, driving: RunDriving) async throws
+        -> (RunPlanSpec, RunDriving)
+    {
         var driving = driving
         if driving.reports.isEmpty {
             driving.reports = recordedReports(info.record)
@@ -113,10 +125,7 @@ extension RunService {
                         + "token")
             }
         }
-        return try await driveShared(
-            run: info.id, spec: spec, record: info.record, shape: shape, on: shared,
-            concurrency: concurrency ?? info.record.concurrency, resendStale: force, driving: driving,
-            starting: starting)
+        return (spec, driving)
     }
 
     /// Drives this process as one runner of shared run `run` until no chunk is left, it is stopped, or the store
@@ -137,9 +146,14 @@ extension RunService {
             resendStale: resendStale)
         var settings = RunSettings(record)
         settings.concurrency = concurrency
+        // This runner's share of the run's rate from the start (the heartbeat follows runners coming and going).
+        let runners = try await shared.liveRunners(run: run).count
+        settings.rate = shape.rate.map { $0 / Double(max(1, runners)) }
         let beats = Mutex<Task<Void, Never>?>(nil)
+        let tallied = Mutex<RunTally?>(nil)
         let ending = RunEnding(
             begin: { engine, tally in
+                tallied.withLock { $0 = tally }
                 producer.driven(by: engine)
                 beats.withLock {
                     $0 = Task {
@@ -149,13 +163,17 @@ extension RunService {
                 }
             },
             end: { stop, complete in
-                beats.withLock { $0?.cancel() }
-                await session.leave()
+                let task = beats.withLock { $0 }
+                task?.cancel()
+                await task?.value
+                await session.leave(launches: await tallied.withLock { $0 }?.launched ?? 0)
                 if stop == .completed {
                     _ = try await shared.endShared(run, state: complete ? .finished : .interrupted)
-                } else if try await shared.liveRunners(run: run).isEmpty {
-                    _ = try await shared.endShared(run, state: .interrupted)
+                    return 0
                 }
+                let others = try await shared.liveRunners(run: run).count
+                if others == 0 { _ = try await shared.endShared(run, state: .interrupted) }
+                return others
             })
         return try await execution.execute(
             run: run, total: shape.positions, settings: settings, live: live, starting: starting,
@@ -170,11 +188,9 @@ extension RunService {
     ) async {
         let interval = Duration.milliseconds(Int(min(1, shape.leaseSeconds / 3) * 1000))
         while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            guard !Task.isCancelled else { return }
             do {
                 let asked = producer.claimed
-                let beat = try await session.heartbeat(launches: await tally.progress.launches)
+                let beat = try await session.heartbeat(launches: await tally.launched)
                 producer.heard(asked: asked, held: beat.held, stop: beat.stopRequested)
                 await tally.heard(runLaunches: beat.runLaunches)
                 if beat.stopRequested { engine.requestStop() }
@@ -184,6 +200,7 @@ extension RunService {
                 // The store does not answer: nothing can be recorded, so nothing is sent; the engine stops on
                 // its next write. Leases run out on the server's clock meanwhile.
             }
+            try? await Task.sleep(for: interval)
         }
     }
 }

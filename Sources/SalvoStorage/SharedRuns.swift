@@ -135,8 +135,8 @@ public protocol RunnerSession: Sendable {
     func reapDead() async throws -> Int
     /// Whether chunks remain that are not done (pending, or claimed by anyone).
     func openChunks() async throws -> Int
-    /// Gives this runner's unfinished chunks back and leaves the run.
-    func leave() async
+    /// Gives this runner's unfinished chunks back and leaves the run, its launches counted.
+    func leave(launches: Int) async
 }
 
 /// A shared run's chunks and runners.

@@ -89,8 +89,10 @@ struct SharedRunTests {
         // Past its lease and the time its launches could still be in flight: the other runner takes its chunks.
         try await Task.sleep(for: .seconds(5))
         frozen.signal(SIGCONT)
+        // Back, it records no new attempt: it ends with the run (0), leaves it (3), or, frozen inside a
+        // transaction the server ended meanwhile, finds the store gone (4).
         let status = await frozen.exit()
-        #expect([0, 3].contains(status), "exit \(status)")
+        #expect([0, 3, 4].contains(status), "exit \(status)")
         #expect(await other.exit() == 0, "\(said(output))")
         try await judge(work, sandbox, rows: 300)
     }
@@ -127,6 +129,13 @@ struct SharedRunTests {
         defer { Task { await sandbox.stop() } }
         let (work, data) = try await teamStore(sandbox, rows: 3)
         #expect(try await work.salvo("run", "promo", "--data", data, "--quiet").status == 0)
+        // A resume refused, or with nothing left to send, changes nothing.
+        let before = try await TestPostgres.dump(work.store)
+        let unset = try await work.run(["run", "--resume", "1"], unsetting: ["SB_TOKEN"])
+        #expect(unset.status == 2 && unset.stderr.contains("SB_TOKEN"), "\(unset)")
+        let nothing = try await work.salvo("run", "--resume", "1")
+        #expect(nothing.status == 0 && nothing.stderr.contains("nothing left to send"), "\(nothing)")
+        #expect(try await TestPostgres.dump(work.store) == before)
         let missing = try await work.salvo("run", "--join", "9")
         #expect(missing.status == 2 && missing.stderr.contains("run '9' not found"), "\(missing)")
         let ended = try await work.salvo("run", "--join", "1")

@@ -12,7 +12,8 @@ struct RunSummaryView {
         let counts = result.counts
         let launches = result.launches
         var lines = [
-            "run \(run) \(result.stop == .completed ? "finished" : "stopped"): \(launches) launch(es)"
+            "run \(run) \(result.stop == .completed ? "finished" : result.goesOn > 0 ? "goes on" : "stopped"): "
+                + "\(launches) launch(es)"
                 + (result.summary.map { summary in
                     let pace =
                         "\(String(format: "%.1f", summary.seconds)) s (\(String(format: "%.0f", summary.perSecond))/s)"
@@ -45,7 +46,11 @@ struct RunSummaryView {
                 } ?? failure.message
             lines.append("stopped: the ledger cannot be written (\(reason))")
         }
-        if result.unfinished > result.stale || result.stop != .completed {
+        if result.goesOn > 0 {
+            lines.append(
+                "this machine left run \(run); \(result.goesOn) other runner(s) go on with it (`salvo runs show \(run)`)"
+            )
+        } else if result.unfinished > result.stale || result.stop != .completed {
             lines.append(
                 result.resumable
                     ? "finish it: salvo run --resume \(run)"
