@@ -97,6 +97,31 @@ struct SharedRunTests {
         try await judge(work, sandbox, rows: 300)
     }
 
+    @Test("a runner cut off from PostgreSQL (a proxy that lets nothing through) exits 4; its chunks go on elsewhere")
+    func cutOffRunner() async throws {
+        let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 20 }
+        defer { Task { await sandbox.stop() } }
+        let (work, data) = try await teamStore(sandbox, rows: 300)
+        // The same database through the proxy, over TCP: ...?host=/folder -> 127.0.0.1:PROXY.
+        let url = try #require(URLComponents(string: work.store))
+        let folder = try #require(url.queryItems?.first { $0.name == "host" }?.value)
+        let proxy = try CuttableProxy(unixSocket: "\(folder)/.s.PGSQL.\(url.port ?? 5432)")
+        defer { proxy.stop() }
+        let distant = try Workspace(store: "postgres://salvo@127.0.0.1:\(proxy.port)\(url.path)?sslmode=disable")
+        distant.environment = ["SB_TOKEN": TestSandbox.token, "SALVO_STORE_TIMEOUT": "4"]
+        let (cutOff, cutOutput) = try distant.spawn([
+            "run", "promo", "--data", data, "--chunk-size", "10", "--concurrency", "2", "--timeout", "3", "--lease",
+            "2", "--quiet",
+        ])
+        #expect(await eventually(60) { await sandbox.records().count >= 20 || !cutOff.isRunning }, "\(said(cutOutput))")
+        let (other, output) = try work.spawn(["run", "--join", "1", "--concurrency", "2", "--quiet"])
+        #expect(await eventually(60) { await sandbox.records().count >= 60 || !cutOff.isRunning })
+        proxy.blackhole()
+        #expect(await cutOff.exit() == 4, "\(said(cutOutput))")
+        #expect(await other.exit() == 0, "\(said(output))")
+        try await judge(work, sandbox, rows: 300)
+    }
+
     @Test("runs show lists chunks and runners; runs stop drains every runner; a resume finishes the run")
     func showStopResume() async throws {
         let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 20 }
