@@ -104,18 +104,15 @@ struct SandboxHandler: Sendable {
             record.recipient = LaunchIdentity(body: body, kind: .trigger).recipient
         }
         let key = SHA256Hex.digest(record.requestID.map { "id:\($0)" } ?? "body:\(method)\n\(text)")
-        let now = Date()
-        if let earlier = await state.remembered(key, now: now) {
-            record.duplicate = true
-            let headers = [(Self.duplicateRequest, "true"), (Self.duplicateKey, key)]
-            return (Reply(status: earlier.status, headers: headers, body: earlier.body), false)
+        let outcome = await state.deliverOnce(key, now: Date()) { number in
+            let answer = PlatformRules.answer(
+                method: method, body: body, triggers: configuration.triggers, launchNumber: number)
+            let result = reply(answer)
+            return (result.status, result.body, answer.code == 0)
         }
-        let answer = PlatformRules.answer(
-            method: method, body: body, triggers: configuration.triggers, launchNumber: await state.nextDelivery())
-        let result = reply(answer)
-        guard answer.code == 0 else { return (result, false) }
-        await state.deliver(key, status: result.status, body: result.body, now: now)
-        return (result, true)
+        record.duplicate = outcome.duplicate
+        let headers = outcome.duplicate ? [(Self.duplicateRequest, "true"), (Self.duplicateKey, key)] : []
+        return (Reply(status: outcome.status, headers: headers, body: outcome.body), outcome.delivered)
     }
 
     private func failure() -> Reply {

@@ -24,21 +24,19 @@ actor SandboxState {
         Double(random.next() >> 11) / Double(1 << 53)
     }
 
-    /// The remembered answer for a de-duplication key, if seen within a day.
-    func remembered(_ key: String, now: Date) -> Remembered? {
-        guard let answer = delivered[key], now.timeIntervalSince(answer.at) < 86_400 else { return nil }
-        return answer
-    }
-
-    /// Remembers a delivered launch's answer under its de-duplication key.
-    func deliver(_ key: String, status: Int, body: String, now: Date) {
-        delivered[key] = Remembered(status: status, body: body, at: now)
-    }
-
-    /// The next delivery's number.
-    func nextDelivery() -> Int {
+    /// Delivers a launch once per de-duplication key within a day, in one step: a repeat arriving while the first
+    /// is still being handled gets the first one's answer, like the platform's. `answer` gets the delivery's
+    /// number and returns the status, the body and whether the launch was accepted (only then is it remembered).
+    func deliverOnce(
+        _ key: String, now: Date, answer: (Int) -> (status: Int, body: String, accepted: Bool)
+    ) -> (status: Int, body: String, delivered: Bool, duplicate: Bool) {
+        if let earlier = delivered[key], now.timeIntervalSince(earlier.at) < 86_400 {
+            return (earlier.status, earlier.body, false, true)
+        }
         deliveries += 1
-        return deliveries
+        let result = answer(deliveries)
+        if result.accepted { delivered[key] = Remembered(status: result.status, body: result.body, at: now) }
+        return (result.status, result.body, result.accepted, false)
     }
 
     func append(_ record: SandboxRecord) {

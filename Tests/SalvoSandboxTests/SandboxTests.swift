@@ -133,6 +133,25 @@ struct SandboxTests {
         #expect(records.map(\.duplicate) == [false, true, false])
     }
 
+    @Test("repeats of one Request-ID arriving together are delivered once, however they interleave")
+    func concurrentRepeats() async throws {
+        let sandbox = try await SandboxHarness.start()
+        defer { Task { await sandbox.server.stop() } }
+        let answers = try await withThrowingTaskGroup(of: SandboxHarness.Answer.self) { group in
+            for _ in 0..<64 {
+                group.addTask {
+                    try await sandbox.launch(#""id":1,"email":"a@x.io""#, headers: ["Request-ID": "same"])
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let records = await sandbox.server.records()
+        #expect(records.count == 64)
+        #expect(records.filter(\.delivered).count == 1)
+        #expect(answers.filter { $0.headers["duplicate-request"] == nil }.count == 1)
+        #expect(Set(answers.map(\.body)).count == 1)
+    }
+
     @Test("other methods answer with their documented fields")
     func otherMethods() async throws {
         let sandbox = try await SandboxHarness.start()
