@@ -74,6 +74,19 @@ echo "| \`kill -9\` of a runner holding chunks: its chunks free for others (s) |
 echo "| ... and claimed by the other runner, at its next claim (s) | $(fig takeover_KILL_2 1) | | |"
 echo "| a runner frozen (SIGSTOP), lease 5 s: its chunks free for others (s) | $(fig takeover_STOP_1 1) | <= lease + lease/3 = 6.67 s | $(verdict "$(get takeover_STOP_1 3) <= 6.67") |"
 echo "| ... and claimed by the other runner (s) | $(fig takeover_STOP_2 1) | | |"
+cat <<'HTML'
+
+The HTML report of a run of 100,000 launches (all ok; requests and responses inline for the first 300), built by
+`salvo report RUN --format html` from the SQLite ledger and opened by headless Chromium (load, layout and a
+screenshot of the first screen; Chromium's own start-up is the empty page's figure):
+
+| figure | measured | goal | |
+|---|---|---|---|
+HTML
+echo "| the report's size (MB) | $(calc "$(get html_size 3)") | < 30 MB | $(verdict "$(get html_size 3) < 30") |"
+echo "| \`salvo report --format html\` (s) | $(fig html_build 1) | | |"
+echo "| Chromium: load and first screen (s) | $(fig html_render 1) | < 5 s | $(verdict "$(get html_render 3) < 5") |"
+echo "| Chromium on an empty page (s) | $(fig html_render_empty 1) | | |"
 cat <<'TAIL'
 
 Notes:

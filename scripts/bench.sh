@@ -303,6 +303,21 @@ for signal in KILL STOP; do
     done
 done
 
+echo "10. The HTML report of a run of 100,000 launches: its size, salvo report's time, Chromium's render" >&2
+seq 0 99999 | awk 'BEGIN { print "email" } { print "html" $1 "@example.com" }' > "$work/rows100k.csv"
+html_run=$("$salvo" run r --data "$work/rows100k.csv" --concurrency 32 --quiet 2> /dev/null | sed -n 's/^run \([0-9]*\) finished.*/\1/p')
+hyperfine --runs "$runs" --export-csv "$work/html.csv" -n salvo \
+    "$salvo report $html_run --format html --out $work/report.html" > /dev/null
+read -r med min max < <(median_of "$work/html.csv" 0); record html_build "salvo report --format html s" "$med" "$min" "$max"
+size=$(calc "$(stat -c %s "$work/report.html")/1048576"); record html_size "HTML report MB" "$size" "$size" "$size"
+echo '<!DOCTYPE html><title>empty</title><p>empty' > "$work/empty.html"
+chrome="chromium --headless --no-sandbox --disable-gpu --user-data-dir=$work/chromium --window-size=1280,1000"
+hyperfine --runs "$runs" --export-csv "$work/render.csv" -n report -n empty \
+    "$chrome --screenshot=$work/report.png file://$work/report.html" \
+    "$chrome --screenshot=$work/empty.png file://$work/empty.html" > /dev/null
+read -r med min max < <(median_of "$work/render.csv" 0); record html_render "Chromium load and first screen s" "$med" "$min" "$max"
+read -r med min max < <(median_of "$work/render.csv" 1); record html_render_empty "Chromium on an empty page s" "$med" "$min" "$max"
+
 cp "$results" .build/bench-results.tsv
 scripts/bench-report.sh "$results" "$runs" > BENCHMARKS.md
 echo "wrote BENCHMARKS.md" >&2

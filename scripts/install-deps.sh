@@ -4,10 +4,11 @@
 #   sqlite3         the tests read and tamper with stores from outside salvo
 #   curl            the tests run exported curl commands
 #   postgresql      the tests start a throwaway PostgreSQL cluster (a team's shared store)
+#   chromium        the tests render the HTML run report in headless Chromium
 # `install-deps.sh bench` adds what `make bench` measures against: wrk, hyperfine, GNU time.
 set -euo pipefail
 
-needed=(libsqlite3-dev sqlite3 curl postgresql)
+needed=(libsqlite3-dev sqlite3 curl postgresql chromium)
 [ "${1:-}" = bench ] && needed+=(wrk hyperfine time)
 missing=()
 for package in "${needed[@]}"; do

@@ -18,7 +18,7 @@ public struct ReportTarget: Sendable, Equatable {
             text.index(after: equals) < text.endIndex
         else {
             throw InputError(
-                "--report '\(text)' must be KIND=FILE: json=FILE or junit=FILE (json=- or junit=- for standard output)")
+                "--report '\(text)' must be KIND=FILE: json=FILE, junit=FILE or html=FILE (- for standard output)")
         }
         return ReportTarget(kind: kind, output: OutputPath(path: String(text[text.index(after: equals)...])))
     }
@@ -33,7 +33,7 @@ public struct ReportTarget: Sendable, Equatable {
 final class LiveReport: @unchecked Sendable {
     private let kind: ReportKind
     private let file: OutputFile
-    private var first = true
+    private var written = 0
 
     /// Opens (creates or truncates) the report's file, before anything is recorded: a path that cannot be
     /// written stops the run before it exists. Only regular files are written as the run goes.
@@ -51,8 +51,8 @@ final class LiveReport: @unchecked Sendable {
     func add(_ launch: FinishedLaunch) {
         file.write(
             RunReportFormat.record(
-                kind, id: launch.id, attempt: launch.attempt, outcome: launch.outcome, at: nil, first: first))
-        first = false
+                kind, id: launch.id, attempt: launch.attempt, outcome: launch.outcome, at: nil, number: written))
+        written += 1
     }
 
     /// Hands what is buffered to the system.
@@ -77,24 +77,32 @@ public struct RunReportBuilder: Sendable {
         let file = try target.output.open(standardOutput: context.standardOutput)
         let totals = RunReportFormat.Totals(
             counts: info.counts, notAttempted: notAttempted, seconds: seconds(info))
-        file.write(RunReportFormat.header(target.kind, run: run, totals: totals))
+        let html = target.kind == .html
+        // The HTML page opens with the run's figures, so it reads the ledger twice; the others once.
         var durations: [Double] = []
-        var first = true
+        if html {
+            let overview = try await HTMLOverview(context: context).overview(info, totals: totals)
+            durations = overview.latencies
+            file.write(HTMLReport.opening(overview))
+        } else {
+            file.write(RunReportFormat.header(target.kind, run: run, totals: totals))
+        }
+        var written = 0
         try await context.store.forEachLaunch(ofRun: run) { launch in
             let latest = launch.latest
             let outcome =
                 latest.outcome?.outcome
                 ?? LaunchOutcome(result: .unknown, transportError: "no answer was recorded (the run was stopped)")
-            if let answered = latest.outcome?.outcome, answered.result != .skipped {
+            if !html, let answered = latest.outcome?.outcome, answered.result != .skipped {
                 durations.append(answered.durationMilliseconds)
             }
             file.write(
                 RunReportFormat.record(
                     target.kind, id: latest.id, attempt: latest.attempt, outcome: outcome, at: launch.firstTriedAt,
-                    first: first))
-            first = false
+                    number: written))
+            written += 1
         }
-        durations.sort()
+        if !html { durations.sort() }
         let summary = RunSummary(
             counts: info.counts, launches: launched, seconds: totals.seconds, latencies: durations)
         file.write(RunReportFormat.footer(target.kind, run: run, summary: summary, notAttempted: notAttempted))
@@ -113,7 +121,7 @@ public struct RunReportBuilder: Sendable {
     }
 
     /// From the run's start to its end (or to now, while it runs).
-    private func seconds(_ info: RunInfo) -> Double {
+    func seconds(_ info: RunInfo) -> Double {
         let now = context.clock()
         guard let start = try? Timestamp.parse(info.startedAt, now: now) else { return 0 }
         let end = info.finishedAt.flatMap { try? Timestamp.parse($0, now: now) } ?? now

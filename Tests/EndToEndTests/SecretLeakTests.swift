@@ -81,6 +81,12 @@ struct SecretLeakTests {
         ] {
             outputs.append(try await work.run(arguments))
         }
+        for run in 1...12 {
+            for format in ["json", "junit", "html"] {
+                outputs.append(try await work.run(["report", "\(run)", "--format", format]))
+            }
+        }
+        #expect(outputs.filter { $0.stdout.contains("<!DOCTYPE html>") }.count == 7, "every run's HTML report was read")
         for outcome in outputs {
             #expect(!outcome.stdout.contains("SECRET-e2e") && !outcome.stderr.contains("SECRET-e2e"), "\(outcome)")
         }

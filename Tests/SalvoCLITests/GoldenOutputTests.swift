@@ -83,7 +83,7 @@ struct GoldenOutputTests {
             ["request", "add", "bad", "--trigger", "0", "--email", "a@x.io"],
             ["run", "--resume", "99"], ["runs", "show", "99"], ["history", "show", "99"], ["replay", "99"],
             ["run", "welcome", "--data", "missing.csv"], ["run", "welcome", "--report", "xml=out.xml"],
-            ["run", "welcome", "--concurrency", "0"], ["report", "1", "--format", "html"],
+            ["run", "welcome", "--concurrency", "0"], ["report", "1", "--format", "pdf"],
             ["history", "--status", "great"], ["export", "history", "--format", "xls"],
         ]
         var steps: [(arguments: [String], outcome: InProcess.Outcome)] = []

@@ -14,13 +14,14 @@ struct ReportCommand: AsyncParsableCommand {
 
             Examples:
               salvo report 12 --format junit --out results.xml
+              salvo report 12 --format html --out run-12.html
               salvo report 12 | jq .summary
             """
     )
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The run's id (`salvo runs` lists them).") var id: Int64
-    @Option(help: ArgumentHelp("The report's format.", valueName: "json|junit")) var format: ReportKind = .json
+    @Option(help: ArgumentHelp("The report's format.", valueName: "json|junit|html")) var format: ReportKind = .json
     @Option(
         help: ArgumentHelp(
             "Write to this file (created or truncated, as a shell's > does) instead of stdout; - is stdout.",

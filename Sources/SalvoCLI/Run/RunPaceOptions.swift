@@ -15,7 +15,7 @@ struct RunPaceOptions: ParsableArguments {
     @Option(
         name: .customLong("report"),
         help: ArgumentHelp(
-            "Write a report of the whole run: json=FILE or junit=FILE, - for standard output (repeatable).",
+            "Write a report of the whole run: json=FILE, junit=FILE or html=FILE, - for standard output (repeatable).",
             valueName: "kind=file"),
         transform: parseReport)
     var reports: [ReportTarget] = []

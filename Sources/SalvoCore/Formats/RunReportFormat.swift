@@ -2,7 +2,7 @@ import Foundation
 
 /// The kinds of run report.
 public enum ReportKind: String, CaseIterable, Sendable {
-    case json, junit
+    case json, junit, html
 }
 
 /// The figures printed at the end of a run and written to the reports.
@@ -44,7 +44,8 @@ public struct RunSummary: Sendable {
 }
 
 /// The report formats. JSON: `{"run": N, "launches": [...one object per launch...], "summary": {...}}`.
-/// JUnit: a testsuite with a testcase per launch and a failure for each launch not ok.
+/// JUnit: a testsuite with a testcase per launch and a failure for each launch not ok. HTML: see `HTMLReport`
+/// (its finished opening needs the run's figures, which `HTMLReport.opening` takes).
 public enum RunReportFormat {
     /// What a JUnit header counts.
     public struct Totals: Sendable {
@@ -62,6 +63,8 @@ public enum RunReportFormat {
 
     public static func header(_ kind: ReportKind, run: Int64, totals: Totals?) -> String {
         switch kind {
+        case .html:
+            return HTMLReport.liveOpening(run: run)
         case .json:
             return "{\"run\":\(run),\"launches\":["
         case .junit:
@@ -79,21 +82,24 @@ public enum RunReportFormat {
         }
     }
 
-    /// One launch's record; `at` is when it was first tried (nil while the run goes: the rewrite at its end has
-    /// it).
+    /// The `number`th launch's record (from 0); `at` is when it was first tried (nil while the run goes: the
+    /// rewrite at its end has it).
     public static func record(
-        _ kind: ReportKind, id: Int64, attempt: LaunchAttempt, outcome: LaunchOutcome, at: String?, first: Bool
+        _ kind: ReportKind, id: Int64, attempt: LaunchAttempt, outcome: LaunchOutcome, at: String?, number: Int
     ) -> String {
         switch kind {
         case .json:
-            (first ? "\n" : ",\n")
+            (number == 0 ? "\n" : ",\n")
                 + LaunchJSON(id: id, attempt: attempt, outcome: outcome, at: at).placed(attempt).json.compact
         case .junit: junit(attempt: attempt, outcome: outcome)
+        case .html: HTMLReport.row(id: id, attempt: attempt, outcome: outcome, number: number)
         }
     }
 
     public static func footer(_ kind: ReportKind, run: Int64, summary: RunSummary, notAttempted: Int) -> String {
         switch kind {
+        case .html:
+            return HTMLReport.end()
         case .json:
             let figures = summary.json.setting("not_attempted", to: .integer(notAttempted))
             return "\n],\"summary\":\(figures.compact)}\n"
@@ -128,16 +134,22 @@ public enum RunReportFormat {
         return element + "</testcase>\n"
     }
 
-    public static func escape(_ text: String) -> String {
+    /// Text made safe in XML or HTML, inside an element or an attribute: markup characters escaped, control
+    /// characters shown as `\u{…}` (never sent to a reader's screen as they are); line breaks kept, or written as
+    /// `&#10;` so that an attribute keeps them.
+    public static func escape(_ text: String, keepingLines: Bool = false) -> String {
         var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
             switch scalar {
             case "&": escaped += "&amp;"
             case "<": escaped += "&lt;"
             case ">": escaped += "&gt;"
             case "\"": escaped += "&quot;"
-            case "\n": escaped += "&#10;"
-            case _ where scalar.value < 0x20 && scalar != "\t": escaped += "?"
+            case "\n": escaped += keepingLines ? "\n" : "&#10;"
+            case "\t": escaped += "\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                escaped += "\\u{\(String(scalar.value, radix: 16))}"
             default: escaped.unicodeScalars.append(scalar)
             }
         }

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// The HTML report, read by a real browser: headless Chromium (Debian's `chromium`, installed by
+/// `scripts/install-deps.sh`) renders it and the test reads the DOM it built and keeps a screenshot in
+/// `.build/test-artifacts/`.
+@Suite("The HTML run report, rendered by Chromium", .timeLimit(.minutes(5)))
+struct HTMLReportTests {
+    static let chromium = "/usr/bin/chromium"
+    static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/test-artifacts")
+
+    @Test(
+        "a run's report: facts, totals, a recipient, a rejected launch's error text; rebuilt the same from the ledger")
+    func rendered() async throws {
+        #expect(
+            FileManager.default.isExecutableFile(atPath: Self.chromium),
+            "headless Chromium is missing: scripts/install-deps.sh installs Debian's chromium")
+        let sandbox = try await TestSandbox.start {
+            $0.triggers = [1]
+            $0.latencyMilliseconds = 2
+        }
+        defer { Task { await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sandbox", url: sandbox.url)
+        try await work.addRequest("welcome", "--trigger", "1", "--email", "{{email}}")
+        try await work.addRequest("reminder", "--trigger", "7", "--email", "{{email}}")
+        let rows = (1...30).map { "user\($0)@example.com" } + ["<b>ann</b>+\u{1B}[31mred@example.com"]
+        try ("email\n" + rows.map { $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: "\n") + "\n")
+            .write(toFile: work.folder + "/people.csv", atomically: true, encoding: .utf8)
+        let report = work.folder + "/run.html"
+        let run = try await work.salvo(
+            "run", "welcome", "reminder", "--data", work.folder + "/people.csv", "--concurrency", "4",
+            "--report", "html=" + report)
+        #expect(run.status == 1, "launches were rejected: \(run)")
+        let page = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.hasSuffix("</html>\n"))
+        for external in ["<link", " src=", "url(", "@import"] {
+            #expect(!page.contains(external), "self-contained: no \(external)")
+        }
+        #expect(!page.contains(TestSandbox.token) && !page.contains("\u{1B}"), "no token, no raw escape")
+
+        let rebuilt = work.folder + "/rebuilt.html"
+        let again = try await work.salvo("report", "1", "--format", "html", "--out", rebuilt)
+        #expect(again.status == 0, "\(again)")
+        #expect(
+            Self.withoutBuildTime(try String(contentsOfFile: rebuilt, encoding: .utf8)) == Self.withoutBuildTime(page),
+            "the report written by the run is the one the ledger rebuilds")
+
+        let dom = try await Self.render(report, in: work, screenshot: "html-report.png")
+        #expect(dom.contains("<title>salvo run 1: finished</title>"))
+        #expect(dom.contains(#"<div class="tile ok"><b>31</b><span>ok</span></div>"#), "\(dom.prefix(4000))")
+        #expect(dom.contains(#"<div class="tile rejected"><b>31</b><span>rejected</span></div>"#))
+        #expect(dom.components(separatedBy: "<div class=\"launch ").count - 1 == 62)
+        #expect(dom.contains("<span>user17@example.com</span>"))
+        #expect(dom.contains("&lt;b&gt;ann&lt;/b&gt;+\\u{1b}[31mred@example.com"), "markup and escapes shown as text")
+        #expect(dom.contains("Trigger mailing #7 not found or not active"))
+        #expect(
+            dom.contains(#"<input type="search" id="search""#)
+                && !dom.contains("aria-label=\"search by recipient\" hidden"), "the script ran")
+        #expect(dom.contains("<svg class=\"chart latency\""))
+        let shot = try Data(contentsOf: Self.artifacts.appendingPathComponent("html-report.png"))
+        #expect(shot.starts(with: [0x89, 0x50, 0x4E, 0x47]) && shot.count > 20_000, "a screenshot, kept")
+    }
+
+    @Test("salvo report writes html to stdout or a file; a bad format is refused with the ones it accepts")
+    func reportCommand() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try Workspace()
+        try await work.addEnvironment("sandbox", url: sandbox.url)
+        try await work.addRequest("welcome", "--trigger", "1", "--email", "a@example.com")
+        #expect(try await work.salvo("send", "welcome").status == 0)
+        let out = try await work.salvo("report", "1", "--format", "html")
+        #expect(out.status == 0 && out.stdout.hasPrefix("<!DOCTYPE html>") && out.stdout.contains("a@example.com"))
+        let bad = try await work.salvo("report", "1", "--format", "pdf")
+        #expect(bad.status == 2 && bad.stderr.contains("json") && bad.stderr.contains("html"), "\(bad)")
+        let badRun = try await work.salvo("run", "welcome", "--report", "htm=x.html")
+        #expect(badRun.status == 2 && badRun.stderr.contains("html=FILE"), "\(badRun)")
+        #expect(await sandbox.records().count == 1, "a refused run sends nothing")
+    }
+
+    /// The page without its "report built" line, which says when it was written.
+    static func withoutBuildTime(_ page: String) -> String {
+        page.split(separator: "\n").filter { !$0.hasPrefix("<dt>report built</dt>") }.joined(separator: "\n")
+    }
+
+    /// Renders `file` in headless Chromium: returns the DOM after its script ran and keeps a screenshot.
+    static func render(_ file: String, in work: Workspace, screenshot: String) async throws -> String {
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        let common = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+            "--user-data-dir=\(work.folder)/chromium", "--window-size=1280,1500",
+        ]
+        let shot = try await work.run(
+            common + ["--screenshot=\(artifacts.appendingPathComponent(screenshot).path)", "file://\(file)"],
+            binary: chromium)
+        #expect(shot.status == 0, "\(shot)")
+        let dom = try await work.run(common + ["--dump-dom", "file://\(file)"], binary: chromium)
+        #expect(dom.status == 0, "\(dom.stderr)")
+        return dom.stdout
+    }
+}
