@@ -18,8 +18,9 @@ public struct RunRecord: Equatable, Sendable {
     }
 
     public var targets: [Target] = []
-    public var folder: String?
-    public var tag: String?
+    /// `--folder` and `--tag` values.
+    public var folders: [String] = []
+    public var tags: [String] = []
     public var iterations = 1
     /// `--var` values.
     public var variables: [String: String] = [:]
@@ -64,7 +65,7 @@ public struct RunRecord: Equatable, Sendable {
         }
         return .object([
             .init("requests", .array(targets.map { .string($0.request) })),
-            .init("folder", folder.map { .string($0) } ?? .null), .init("tag", tag.map { .string($0) } ?? .null),
+            .init("folders", .array(folders.map { .string($0) })), .init("tags", .array(tags.map { .string($0) })),
             .init(
                 "targets",
                 .array(
@@ -114,8 +115,13 @@ public struct RunRecord: Equatable, Sendable {
         } else if let name = selection["request"]?.stringValue ?? selection["requests"]?.stringValue {
             targets = [Target(request: name, requestUID: nil, environment: environment, environmentUID: nil)]
         }
-        folder = selection["folder"]?.stringValue
-        tag = selection["tag"]?.stringValue
+        // Runs recorded before --folder and --tag were repeatable have one of each, or null.
+        func strings(_ key: String, _ older: String) -> [String] {
+            if case .array(let items)? = selection[key] { return items.compactMap(\.stringValue) }
+            return selection[older]?.stringValue.map { [$0] } ?? []
+        }
+        folders = strings("folders", "folder")
+        tags = strings("tags", "tag")
         if case .number(let id)? = selection["replay_of"], let id = Int64(id) {
             replay = .launch(id: id, request: selection["request"]?.stringValue ?? "")
         } else if case .number(let id)? = selection["replay_of_run"], let id = Int64(id) {

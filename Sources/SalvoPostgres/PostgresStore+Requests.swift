@@ -4,17 +4,19 @@ import SalvoCore
 import SalvoStorage
 
 extension PostgresStore {
-    public func requests(inFolder folder: String?, tag: String?) async throws -> [LaunchRequest] {
+    public func requests(matching selection: RequestSelection) async throws -> [LaunchRequest] {
         try await reading { connection in
             var statement = SQLStatement(Self.requestSelect)
             var conditions: [String] = []
-            if let folder, !folder.isEmpty {
+            let folders = selection.folders.filter { !$0.isEmpty }.map { folder in
                 let value = statement.bind(folder)
                 let prefix = statement.bind(folder + "/")
-                conditions.append("(r.folder = \(value) OR left(r.folder, length(\(prefix))) = \(prefix))")
+                return "(r.folder = \(value) OR left(r.folder, length(\(prefix))) = \(prefix))"
             }
-            if let tag {
-                conditions.append("r.id IN (SELECT request_id FROM request_tags WHERE tag = \(statement.bind(tag)))")
+            if !folders.isEmpty { conditions.append("(" + folders.joined(separator: " OR ") + ")") }
+            if !selection.tags.isEmpty {
+                let tags = selection.tags.map { statement.bind($0) }.joined(separator: ", ")
+                conditions.append("r.id IN (SELECT request_id FROM request_tags WHERE tag IN (\(tags)))")
             }
             if !conditions.isEmpty { statement.text += " WHERE " + conditions.joined(separator: " AND ") }
             statement.text += " ORDER BY r.folder COLLATE \"C\", r.name COLLATE \"C\""

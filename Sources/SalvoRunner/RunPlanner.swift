@@ -63,18 +63,16 @@ struct RunPlanner {
 
     var store: any Storage { context.store }
 
-    /// The requests a selection names, in run order: named ones as given, else the collection's order.
-    func requests(names: [String], folder: String?, tag: String?) async throws -> [LaunchRequest] {
-        if let folder { try Name.validateFolder(folder) }
+    /// The requests a run takes, in run order: named ones as given (those the selection takes), else the
+    /// selection's from the collection.
+    func requests(names: [String], selection: RequestSelection) async throws -> [LaunchRequest] {
+        try selection.validate()
         var selected: [LaunchRequest] = []
         if names.isEmpty {
-            selected = try await store.requests(inFolder: folder, tag: tag)
+            selected = selection.select(from: try await store.requests(matching: selection))
         } else {
             for name in names { selected.append(try await store.request(named: name)) }
-            if let folder {
-                selected = selected.filter { $0.folder == folder || $0.folder.hasPrefix(folder + "/") }
-            }
-            if let tag { selected = selected.filter { $0.tags.contains(tag) } }
+            selected = selected.filter(selection.matches)
         }
         guard !selected.isEmpty else {
             throw InputError("nothing to run: no request matches the names, --folder and --tag given")

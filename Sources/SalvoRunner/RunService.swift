@@ -42,10 +42,10 @@ public struct RunPace: Sendable, Equatable {
 
 /// What `salvo run` is asked to launch, as plain values.
 public struct RunRequest: Sendable {
-    /// Requests by name, in run order; empty: the collection (or `folder`, `tag`).
+    /// Requests by name, in run order; empty: the collection (narrowed by `selection`).
     public var names: [String] = []
-    public var folder: String?
-    public var tag: String?
+    /// `--folder` and `--tag`, each repeatable.
+    public var selection = RequestSelection()
     /// `--env`: where every request goes instead of its own environment.
     public var environment: String?
     public var dataPath: String?
@@ -141,8 +141,8 @@ public struct RunService: Sendable {
         var record = spec.record(
             request.pace.record(timeoutSeconds: request.timeoutSeconds, force: request.force, reports: driving.reports),
             fingerprinter: context.store.fingerprinter)
-        record.folder = request.folder
-        record.tag = request.tag
+        record.folders = request.selection.folders
+        record.tags = request.selection.tags
         let checked = try planner.validate(spec, samples: 0)
         record.planned = checked.total(spec)
         return NewRun(
@@ -224,7 +224,7 @@ public struct RunService: Sendable {
 
     /// The run's targets, variables and data for a new run.
     func plan(_ request: RunRequest) async throws -> RunPlanSpec {
-        let requests = try await planner.requests(names: request.names, folder: request.folder, tag: request.tag)
+        let requests = try await planner.requests(names: request.names, selection: request.selection)
         return RunPlanSpec(
             targets: try await planner.targets(for: requests, override: request.environment),
             variables: request.variables, data: try request.dataPath.map(DataFile.init),

@@ -4,18 +4,21 @@ import SalvoCore
 import SalvoStorage
 
 extension SQLiteStore {
-    /// Saved requests in the collection's order: by folder, then name. `folder` includes its sub-folders.
-    public func requests(inFolder folder: String? = nil, tag: String? = nil) throws -> [LaunchRequest] {
+    /// Saved requests `selection` takes, in the collection's order: by folder, then name.
+    public func requests(matching selection: RequestSelection = RequestSelection()) throws -> [LaunchRequest] {
         try read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
-            if let folder, !folder.isEmpty {
-                conditions.append("(r.folder = ? OR substr(r.folder, 1, length(?) + 1) = ? || '/')")
-                arguments += [folder, folder, folder]
+            let folders = selection.folders.filter { !$0.isEmpty }
+            if !folders.isEmpty {
+                let each = "(r.folder = ? OR substr(r.folder, 1, length(?) + 1) = ? || '/')"
+                conditions.append("(" + Array(repeating: each, count: folders.count).joined(separator: " OR ") + ")")
+                for folder in folders { arguments += [folder, folder, folder] }
             }
-            if let tag {
-                conditions.append("r.id IN (SELECT request_id FROM request_tags WHERE tag = ?)")
-                arguments += [tag]
+            if !selection.tags.isEmpty {
+                let marks = Array(repeating: "?", count: selection.tags.count).joined(separator: ", ")
+                conditions.append("r.id IN (SELECT request_id FROM request_tags WHERE tag IN (\(marks)))")
+                for tag in selection.tags { arguments += [tag] }
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let rows = try Row.fetchAll(

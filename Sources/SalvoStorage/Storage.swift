@@ -46,8 +46,8 @@ public protocol CollectionStore: Sendable {
     /// Makes `name` the default environment.
     func useEnvironment(named name: String) async throws
 
-    /// Saved requests by folder, then name; `folder` includes its sub-folders.
-    func requests(inFolder folder: String?, tag: String?) async throws -> [LaunchRequest]
+    /// Saved requests `selection` takes (a folder includes its sub-folders), by folder, then name.
+    func requests(matching selection: RequestSelection) async throws -> [LaunchRequest]
     /// The request called `name`, or `StoreError.notFound`.
     func request(named name: String) async throws -> LaunchRequest
     /// The request with identity `uid` whatever its name now, or nil when it was removed.
@@ -94,7 +94,7 @@ extension LaunchLedger {
 
 extension CollectionStore {
     /// The whole collection.
-    public func requests() async throws -> [LaunchRequest] { try await requests(inFolder: nil, tag: nil) }
+    public func requests() async throws -> [LaunchRequest] { try await requests(matching: RequestSelection()) }
 }
 
 /// What the run engine writes, and the one question it asks: the duplicate guard's lookup.

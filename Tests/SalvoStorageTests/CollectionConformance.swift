@@ -109,10 +109,16 @@ struct CollectionStoreTests {
             try await store.addRequest(.sample("other", folder: "onboarding2"))
             try await store.addRequest(.sample("pct", folder: "on_boarding"))
             #expect(try await store.requests().map(\.name) == ["a-top", "b-top", "pct", "welcome", "day2", "other"])
-            #expect(try await store.requests(inFolder: "onboarding", tag: nil).map(\.name) == ["welcome", "day2"])
-            #expect(try await store.requests(inFolder: "onboarding/day2", tag: nil).map(\.name) == ["day2"])
-            #expect(try await store.requests(inFolder: nil, tag: "x").map(\.name) == ["a-top", "welcome"])
-            #expect(try await store.requests(inFolder: "onboarding", tag: "y").map(\.name) == ["welcome"])
+            func names(_ folders: [String], _ tags: [String]) async throws -> [String] {
+                try await store.requests(matching: RequestSelection(folders: folders, tags: tags)).map(\.name)
+            }
+            #expect(try await names(["onboarding"], []) == ["welcome", "day2"])
+            #expect(try await names(["onboarding/day2"], []) == ["day2"])
+            #expect(try await names([], ["x"]) == ["a-top", "welcome"])
+            #expect(try await names(["onboarding"], ["y"]) == ["welcome"])
+            #expect(try await names(["onboarding/day2", "onboard"], []) == ["day2"], "a prefix is not a folder")
+            #expect(try await names([], ["x", "y"]) == ["a-top", "welcome"], "any of the tags, each request once")
+            #expect(try await names(["onboarding/day2", "on_boarding"], []) == ["pct", "day2"], "any of the folders")
             #expect(try await store.request(named: "welcome").tags == ["x", "y"])
         }
     }

@@ -37,7 +37,7 @@ struct ExportCollection: AsyncParsableCommand {
         let context = CommandContext(global)
         if let folder { try Name.validateFolder(folder) }
         let (document, count) = try await context.withStore { store -> (JSONValue, Int) in
-            let requests = try await store.requests(inFolder: folder, tag: nil)
+            let requests = try await store.requests(matching: RequestSelection(folders: folder.map { [$0] } ?? []))
             if let folder, requests.isEmpty {
                 throw InputError("folder '\(folder)' holds no requests; `salvo request list` shows the folders")
             }

@@ -55,9 +55,13 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Requests to run (default: the whole collection, or --folder / --tag).") var names: [String] = []
-    @Option(help: ArgumentHelp("Run the requests in this folder and its sub-folders.", valueName: "path")) var folder:
-        String?
-    @Option(help: ArgumentHelp("Run the requests with this tag.", valueName: "tag")) var tag: String?
+    @Option(
+        help: ArgumentHelp(
+            "Run the requests in this folder and its sub-folders (repeatable: any of them, in the order given).",
+            valueName: "path"))
+    var folder: [String] = []
+    @Option(help: ArgumentHelp("Run the requests with this tag (repeatable: any of them).", valueName: "tag"))
+    var tag: [String] = []
     @Option(help: ArgumentHelp("The environment.", valueName: "name")) var env: String?
     @Option(
         help: ArgumentHelp(
@@ -101,7 +105,7 @@ struct RunCommand: AsyncParsableCommand {
         if join != nil {
             guard resume == nil else { throw ValidationError("--join and --resume cannot go together") }
             let settings =
-                !names.isEmpty || folder != nil || tag != nil || env != nil || data != nil || iterations != 1
+                !names.isEmpty || !folder.isEmpty || !tag.isEmpty || env != nil || data != nil || iterations != 1
                 || pace.rate != nil || pace.delay != nil || pace.retries != 0 || pace.bail || timeout != 30
                 || !variables.isEmpty || dryRun || force || lease != 30 || chunkSize != 4_096
             guard !settings else {
@@ -112,7 +116,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if resume != nil {
             let settings =
-                !names.isEmpty || folder != nil || tag != nil || env != nil || data != nil || iterations != 1
+                !names.isEmpty || !folder.isEmpty || !tag.isEmpty || env != nil || data != nil || iterations != 1
                 || pace.changesPace || timeout != 30 || !variables.isEmpty || dryRun || lease != 30
                 || chunkSize != 4_096
             guard !settings else {
@@ -138,8 +142,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             var request = RunRequest()
             request.names = names
-            request.folder = folder
-            request.tag = tag
+            request.selection = RequestSelection(folders: folder, tags: tag)
             request.environment = env
             request.dataPath = data
             request.iterations = iterations
