@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "salvo", "SalvoSandbox", "SalvoSQLite", "SalvoTestSupport",
+                "salvo", "SalvoCore", "SalvoSandbox", "SalvoSQLite", "SalvoTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Fixtures"]

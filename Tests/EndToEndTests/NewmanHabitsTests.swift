@@ -1,9 +1,10 @@
 import Foundation
+import SalvoCore
 import Testing
 
 /// Habits users bring from Newman: repeatable `--folder` and `--tag`, data from standard input, a history that
 /// follows new launches.
-@Suite("Newman habits: repeatable --folder and --tag", .timeLimit(.minutes(5)))
+@Suite("Newman habits: repeatable --folder and --tag, --data -", .timeLimit(.minutes(5)))
 struct NewmanHabitsTests {
     @Test("--folder and --tag repeat: any of the folders in the order given, any of the tags, each request once")
     func repeatableSelection() async throws {
@@ -41,5 +42,49 @@ struct NewmanHabitsTests {
         let bad = try await work.salvo("run", "--folder", "beta", "--folder", "/x")
         #expect(bad.status == 2 && bad.stderr.contains("/x"), "\(bad)")
         #expect(try work.dump() == before, "a refused run changes nothing")
+    }
+
+    @Test("--data - reads standard input byte for byte; the copy beside the store goes when the run has ended")
+    func standardInput() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox)
+        let csv = "phone,code\n+79161234567,007\n+79160000000,\"1,2\"\n"
+        let run = try await work.run(["run", "promo", "--data", "-"], stdin: csv)
+        #expect(run.status == 0, "\(run)")
+        let bodies = await sandbox.records().map(\.body)
+        #expect(bodies.count == 2 && bodies[0].contains(#""phone":"+79161234567","content":{"code":"007"}"#))
+        let copies = work.folder + "/store/stdin-data"
+        #expect(try FileManager.default.contentsOfDirectory(atPath: copies).isEmpty, "the copy is removed")
+        let shown = try await work.salvo("runs", "show", "1", "--json")
+        let recorded = (try shown.stdout.json() as? [String: Any])?["data_sha256"] as? String
+        #expect(recorded == SHA256Hex.digest(csv), "the run records the SHA-256 of what came in")
+
+        let json = try await work.run(
+            ["run", "promo", "--data", "-"], stdin: #" [{"phone":"+70000000001","code":"0"}]"#)
+        #expect(json.status == 0, "a JSON array is told by its first character: \(json)")
+        let before = try work.dump()
+        let empty = try await work.run(["run", "promo", "--data", "-"], stdin: "")
+        #expect(empty.status == 2 && empty.stderr.contains("standard input was empty"), "\(empty)")
+        #expect(try work.dump() == before && FileManager.default.contentsOfDirectory(atPath: copies).isEmpty)
+    }
+
+    @Test("a run from standard input killed midway keeps its copy, and its resume sends each launch once")
+    func standardInputResume() async throws {
+        let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 40 }
+        defer { Task { await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox, rows: 40)
+        let (process, _) = try work.spawn(["run", "promo", "--data", "-", "--quiet"], stdin: work.folder + "/rows.csv")
+        #expect(await eventually(30) { await sandbox.records().count >= 5 })
+        process.signal(SIGKILL)
+        _ = await process.exit()
+        let copies = work.folder + "/store/stdin-data"
+        let kept = try FileManager.default.contentsOfDirectory(atPath: copies)
+        #expect(kept.count == 1 && kept[0].hasSuffix(".csv"), "\(kept)")
+        let resume = try await work.salvo("run", "--resume", "1")
+        #expect(resume.status == 0, "\(resume)")
+        let deliveries = await sandbox.deliveries()
+        #expect(deliveries.count == 40 && deliveries.values.allSatisfy { $0 == 1 }, "\(deliveries)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: copies).isEmpty, "removed once the run ended")
     }
 }

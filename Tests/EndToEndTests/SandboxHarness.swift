@@ -72,13 +72,15 @@ extension Workspace {
     }
 
     /// Starts `salvo ARGS` without waiting for it; its output and errors go to the file `output`.
-    func spawn(_ arguments: [String]) throws -> (process: Child, output: String) {
+    func spawn(_ arguments: [String], stdin: String? = nil) throws -> (process: Child, output: String) {
         let output = "\(folder)/.spawn-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         let environment = [
             "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "SALVO_STORE": store, "LANG": "C.UTF-8",
         ].merging(environment) { _, new in new }
-        return (try Child(Workspace.binary, arguments, environment: environment, stdout: output), output)
+        return (
+            try Child(Workspace.binary, arguments, environment: environment, stdin: stdin, stdout: output), output
+        )
     }
 
     /// Runs `sqlite3 STORE SQL` and returns its exit status and stderr.

@@ -65,7 +65,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The environment.", valueName: "name")) var env: String?
     @Option(
         help: ArgumentHelp(
-            "A data file: .csv (with a header), .json (an array of objects) or .ndjson.", valueName: "file"))
+            "A data file: .csv (with a header), .json (an array of objects) or .ndjson; - reads standard input.",
+            valueName: "file"))
     var data: String?
     @Option(help: ArgumentHelp("Repeat the selection (with data: the whole file) this many times.", valueName: "n"))
     var iterations = 1
@@ -128,7 +129,29 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext(global)
-        let status = try await context.withStore { store in
+        let piped = data == "-" ? try StandardInputCopy.keep(beside: try Self.standardInputFolder(context)) : nil
+        var result: RunResult?
+        let status: ExitStatus
+        do {
+            status = try await launch(context, data: piped?.path ?? data) { result = $0 }
+        } catch {
+            piped?.remove()
+            throw error
+        }
+        if let piped, let result, result.resumable, result.stop != .completed || result.unfinished > 0 {
+            context.console.note(
+                "the data from standard input stays at \(piped.path) for `salvo run --resume \(result.run)`")
+        } else {
+            piped?.remove()
+        }
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
+
+    /// Runs, resumes or joins in the store, and hands the result (if a run went) to `ended`.
+    private func launch(_ context: CommandContext, data: String?, ended: (RunResult) -> Void) async throws
+        -> ExitStatus
+    {
+        try await context.withStore { store in
             let service = RunService(context: context.runner(store))
             if let join {
                 return try await RunDrive.drive(pace: pace, console: context.console) { driving in
@@ -136,9 +159,17 @@ struct RunCommand: AsyncParsableCommand {
                 }
             }
             if let resume {
-                return try await RunDrive.drive(pace: pace, console: context.console) { driving in
-                    try await service.resume(resume, force: force, driving: driving)
+                var finished = false
+                let status = try await RunDrive.drive(pace: pace, console: context.console) { driving in
+                    let result = try await service.resume(resume, force: force, driving: driving)
+                    finished = result.stop == .completed && result.unfinished == 0
+                    return result
                 }
+                // A run from standard input needs its copy no more once it has nothing left to resume.
+                if finished, let file = try await store.run(id: resume).dataFile, StandardInputCopy.isCopy(file) {
+                    StandardInputCopy(path: file).remove()
+                }
+                return status
             }
             var request = RunRequest()
             request.names = names
@@ -156,10 +187,19 @@ struct RunCommand: AsyncParsableCommand {
                 return ExitStatus.success
             }
             return try await RunDrive.drive(pace: pace, console: context.console) { driving in
-                try await service.run(request, driving: driving)
+                let result = try await service.run(request, driving: driving)
+                ended(result)
+                return result
             }
         }
-        if status != .success { throw ExitCode(status.rawValue) }
+    }
+
+    /// Where `--data -` keeps standard input: beside an SQLite store, else in the default store's folder.
+    private static func standardInputFolder(_ context: CommandContext) throws -> String {
+        let environment = context.environment.filter { $0.key != "SALVO_STORE" }
+        let store = try context.storeFiles.first ?? StoreLocation.resolve(explicit: nil, environment: environment)
+        let absolute = store.hasPrefix("/") ? store : FileManager.default.currentDirectoryPath + "/" + store
+        return (absolute as NSString).deletingLastPathComponent
     }
 
     static func dryRunText(_ dry: DryRun) -> String {
