@@ -119,6 +119,9 @@ public struct LaunchOutcome: Equatable, Sendable {
     /// Whether the platform answered `Duplicate-Request: true` (it had seen this Request-ID).
     public var duplicate: Bool
 
+    /// How long the answer took, for latency figures: nil when none came (not sent, unknown, skipped).
+    public var latency: Double? { httpStatus == nil ? nil : durationMilliseconds }
+
     public init(
         result: LaunchResult, httpStatus: Int? = nil, headers: [PreparedLaunch.Header] = [], body: String? = nil,
         durationMilliseconds: Double = 0, errorCode: Int? = nil, errorText: String? = nil,

@@ -191,7 +191,8 @@ final class ChunkProducer: @unchecked Sendable {
             }
             return RunLaunch(
                 plan: .resending(attempt, token: target.token, fingerprinter: context.store.fingerprinter),
-                resumed: true, duplicateGuard: duplicateGuard, environment: target.environment, fence: claim.fence)
+                resumed: true, mayHaveLeft: mayHaveLeft, duplicateGuard: duplicateGuard,
+                environment: target.environment, fence: claim.fence)
         case nil:
             break
         }

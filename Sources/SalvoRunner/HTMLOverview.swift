@@ -2,35 +2,19 @@ import Foundation
 import SalvoCore
 import SalvoStorage
 
-/// Gathers what the top of a run's HTML report shows: its facts, and from one pass over its launches in the
-/// ledger the latencies and how many launches started in each stretch of the run.
-struct HTMLOverview {
-    let context: RunnerContext
+/// What the top of a run's HTML report shows: its facts, totals and charts.
+enum HTMLOverview {
     /// The most bars the launches-per-second chart has: a longer run gets wider buckets.
     static let timelineBars = 120
 
-    func overview(_ info: RunInfo, totals: RunReportFormat.Totals) async throws -> HTMLReport.Overview {
-        let now = context.clock()
-        let start = (try? Timestamp.parse(info.startedAt, now: now)) ?? now
-        // Buckets of a tenth of a second or more, in tenths.
-        let bucket = max(1, (totals.seconds * 10 / Double(Self.timelineBars)).rounded(.up)) / 10
-        var timeline = [Int](repeating: 0, count: max(1, Int((totals.seconds / bucket).rounded(.up))))
-        var latencies: [Double] = []
-        try await context.store.forEachLaunch(ofRun: info.id) { launch in
-            if let outcome = launch.latest.outcome?.outcome, outcome.result != .skipped {
-                latencies.append(outcome.durationMilliseconds)
-            }
-            guard let at = try? Timestamp.parse(launch.firstTriedAt, now: now) else { return }
-            let index = Int(max(0, at.timeIntervalSince(start)) / bucket)
-            timeline[min(timeline.count - 1, index)] += 1
-        }
-        latencies.sort()
-        let summary = RunSummary(
-            counts: info.counts, launches: info.launches, seconds: totals.seconds, latencies: latencies)
+    static func overview(
+        _ info: RunInfo, totals: RunReportFormat.Totals, summary: RunSummary, figures: RunFigures, now: Date
+    ) -> HTMLReport.Overview {
+        let timeline = figures.timeline(bars: timelineBars)
         return HTMLReport.Overview(
             run: info.id, state: info.state.rawValue, facts: facts(info, now: now), counts: info.counts,
-            notAttempted: totals.notAttempted, summary: summary, latencies: latencies, timeline: timeline,
-            bucketSeconds: bucket)
+            notAttempted: totals.notAttempted, summary: summary, latencies: figures.latencies,
+            timeline: timeline.counts, bucketSeconds: timeline.bucket)
     }
 
     /// An object's members as `key value` pairs joined by `  ·  `, lists as their items, empty ones left out.
@@ -50,17 +34,17 @@ struct HTMLOverview {
         }.joined(separator: "  ·  ")
     }
 
-    private func facts(_ info: RunInfo, now: Date) -> [HTMLReport.Fact] {
+    private static func facts(_ info: RunInfo, now: Date) -> [HTMLReport.Fact] {
         [
             .init("kind", info.kind.rawValue),
             .init("started", info.startedAt),
             .init("finished", info.finishedAt ?? "(not finished)"),
             .init("by", "\(info.by.user) on \(info.by.host)"),
             .init("environment", info.environment),
-            .init("selection", Self.readable(info.selection, skipping: ["targets"])),
+            .init("selection", readable(info.selection, skipping: ["targets"])),
             .init("data", info.dataFile ?? "(none)"),
             .init("data SHA-256", info.dataSHA256 ?? "(none)"),
-            .init("settings", Self.readable(info.settings, skipping: [])),
+            .init("settings", readable(info.settings, skipping: [])),
             .init("report built", Timestamp.string(from: now)),
         ]
     }

@@ -74,7 +74,8 @@ final class LaunchProducer {
                     }
                     return RunLaunch(
                         plan: .resending(attempt, token: target.token, fingerprinter: context.store.fingerprinter),
-                        resumed: true, duplicateGuard: duplicateGuard, environment: target.environment)
+                        resumed: true, mayHaveLeft: mayHaveLeft, duplicateGuard: duplicateGuard,
+                        environment: target.environment)
                 case nil:
                     break
                 }

@@ -43,6 +43,9 @@ public struct RunLaunch: Sendable {
     public var plan: LaunchPlan
     /// A resumed launch keeps its Request-ID and skips the guard (its own first attempt may have succeeded).
     public var resumed: Bool
+    /// Whether an earlier try of a resumed launch may have been delivered (not when every one was refused a
+    /// connection): then a 5xx or 429 to this one leaves its outcome unknown.
+    public var mayHaveLeft: Bool
     /// The duplicate guard of its environment, over the ledger and the run's own launches; nil when off.
     public var duplicateGuard: DuplicateGuard?
     /// Where it goes (the client follows its base URL and TLS setting).
@@ -51,11 +54,12 @@ public struct RunLaunch: Sendable {
     public var fence: ChunkFence?
 
     public init(
-        plan: LaunchPlan, resumed: Bool, duplicateGuard: DuplicateGuard?, environment: Environment,
-        fence: ChunkFence? = nil
+        plan: LaunchPlan, resumed: Bool, mayHaveLeft: Bool? = nil, duplicateGuard: DuplicateGuard?,
+        environment: Environment, fence: ChunkFence? = nil
     ) {
         self.plan = plan
         self.resumed = resumed
+        self.mayHaveLeft = mayHaveLeft ?? resumed
         self.duplicateGuard = duplicateGuard
         self.environment = environment
         self.fence = fence
@@ -229,7 +233,7 @@ public final class RunEngine: Sendable {
             }
         }
         // Whether an earlier try (or, for a resumed launch, the interrupted run) may have delivered it.
-        var mayHaveLeft = launch.resumed
+        var mayHaveLeft = launch.mayHaveLeft
         // The guard is checked once more where the first try is recorded, under a lock every process takes:
         // another machine's identical launch recorded meanwhile makes this one skipped.
         var recheck = launch.resumed ? nil : launch.duplicateGuard

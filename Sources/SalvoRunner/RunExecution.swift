@@ -176,11 +176,12 @@ struct RunExecution {
         for report in live { try? report.close() }
         let written = await writeReports(run: run)
         // A resume answers for the whole run: every position's latest outcome and latency, from the ledger.
-        let counts = resumed ? try await store.run(id: run).counts : summary.counts
-        if resumed {
+        let info = resumed ? try await store.run(id: run) : nil
+        let counts = info?.counts ?? summary.counts
+        if let info {
             let whole = RunSummary(
                 counts: counts, launches: summary.launches, seconds: summary.seconds,
-                latencies: try await RunReportBuilder(context: context).latencies(run: run))
+                latencies: try await RunFigures.read(info, from: store).latencies)
             (summary.p50, summary.p95, summary.max) = (whole.p50, whole.p95, whole.max)
         }
         var result = RunResult(

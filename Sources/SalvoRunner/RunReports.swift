@@ -69,21 +69,22 @@ public struct RunReportBuilder: Sendable {
         self.context = context
     }
 
-    /// Writes run `run`'s report to `target`.
+    /// Writes run `run`'s report to `target`: its figures from one pass over the ledger, then its launches.
     public func write(_ target: ReportTarget, run: Int64) async throws {
         let info = try await context.store.run(id: run)
         let launched = info.launches
         let notAttempted = max(0, (info.record.planned ?? launched) - launched)
         let file = try target.output.open(standardOutput: context.standardOutput)
-        let totals = RunReportFormat.Totals(
-            counts: info.counts, notAttempted: notAttempted, seconds: seconds(info))
-        let html = target.kind == .html
-        // The HTML page opens with the run's figures, so it reads the ledger twice; the others once.
-        var durations: [Double] = []
-        if html {
-            let overview = try await HTMLOverview(context: context).overview(info, totals: totals)
-            durations = overview.latencies
-            file.write(HTMLReport.opening(overview))
+        let figures = try await RunFigures.read(info, from: context.store)
+        let totals = RunReportFormat.Totals(counts: info.counts, notAttempted: notAttempted, seconds: figures.seconds)
+        let summary = RunSummary(
+            counts: info.counts, launches: launched, seconds: figures.seconds, latencies: figures.latencies)
+        if target.kind == .html {
+            file.write(
+                HTMLReport.opening(
+                    HTMLOverview.overview(
+                        info, totals: totals, summary: summary, figures: figures, now: context.clock())
+                ))
         } else {
             file.write(RunReportFormat.header(target.kind, run: run, totals: totals))
         }
@@ -93,38 +94,13 @@ public struct RunReportBuilder: Sendable {
             let outcome =
                 latest.outcome?.outcome
                 ?? LaunchOutcome(result: .unknown, transportError: "no answer was recorded (the run was stopped)")
-            if !html, let answered = latest.outcome?.outcome, answered.result != .skipped {
-                durations.append(answered.durationMilliseconds)
-            }
             file.write(
                 RunReportFormat.record(
                     target.kind, id: latest.id, attempt: latest.attempt, outcome: outcome, at: launch.firstTriedAt,
                     number: written))
             written += 1
         }
-        if !html { durations.sort() }
-        let summary = RunSummary(
-            counts: info.counts, launches: launched, seconds: totals.seconds, latencies: durations)
         file.write(RunReportFormat.footer(target.kind, run: run, summary: summary, notAttempted: notAttempted))
         try file.close()
-    }
-
-    /// The latencies of the run's launches (each one's latest outcome; skipped ones have none), sorted.
-    func latencies(run: Int64) async throws -> [Double] {
-        var durations: [Double] = []
-        try await context.store.forEachLaunch(ofRun: run) { launch in
-            if let outcome = launch.latest.outcome?.outcome, outcome.result != .skipped {
-                durations.append(outcome.durationMilliseconds)
-            }
-        }
-        return durations.sorted()
-    }
-
-    /// From the run's start to its end (or to now, while it runs).
-    func seconds(_ info: RunInfo) -> Double {
-        let now = context.clock()
-        guard let start = try? Timestamp.parse(info.startedAt, now: now) else { return 0 }
-        let end = info.finishedAt.flatMap { try? Timestamp.parse($0, now: now) } ?? now
-        return max(0, end.timeIntervalSince(start))
     }
 }

@@ -23,12 +23,12 @@ public actor RunTally: RunObserver {
     public func finished(_ launch: FinishedLaunch) async {
         counts[launch.outcome.result, default: 0] += 1
         seen += 1
-        if launch.outcome.result != .skipped {
+        if let latency = launch.outcome.latency {
             if latencies.count < Self.sampleSize {
-                latencies.append(launch.outcome.durationMilliseconds)
+                latencies.append(latency)
             } else {
                 let slot = Int.random(in: 0..<seen, using: &generator)
-                if slot < Self.sampleSize { latencies[slot] = launch.outcome.durationMilliseconds }
+                if slot < Self.sampleSize { latencies[slot] = latency }
             }
         }
         for report in reports { report.add(launch) }

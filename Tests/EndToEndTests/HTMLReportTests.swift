@@ -25,7 +25,7 @@ struct HTMLReportTests {
         try await work.addEnvironment("sandbox", url: sandbox.url)
         try await work.addRequest("welcome", "--trigger", "1", "--email", "{{email}}")
         try await work.addRequest("reminder", "--trigger", "7", "--email", "{{email}}")
-        let rows = (1...30).map { "user\($0)@example.com" } + ["<b>ann</b>+\u{1B}[31mred@example.com"]
+        let rows = (1...30).map { "user\($0)@example.com" } + ["<b>ann</b>+\u{1B}[31mred\u{202E}@example.com"]
         try ("email\n" + rows.map { $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: "\n") + "\n")
             .write(toFile: work.folder + "/people.csv", atomically: true, encoding: .utf8)
         let report = work.folder + "/run.html"
@@ -53,7 +53,8 @@ struct HTMLReportTests {
         #expect(dom.contains(#"<div class="tile rejected"><b>31</b><span>rejected</span></div>"#))
         #expect(dom.components(separatedBy: "<div class=\"launch ").count - 1 == 62)
         #expect(dom.contains("<span>user17@example.com</span>"))
-        #expect(dom.contains("&lt;b&gt;ann&lt;/b&gt;+\\u{1b}[31mred@example.com"), "markup and escapes shown as text")
+        #expect(
+            dom.contains("&lt;b&gt;ann&lt;/b&gt;+\\e[31mred\\u{202E}@example.com"), "markup and escapes shown as text")
         #expect(dom.contains("Trigger mailing #7 not found or not active"))
         #expect(
             dom.contains(#"<input type="search" id="search""#)
@@ -77,7 +78,36 @@ struct HTMLReportTests {
         #expect(bad.status == 2 && bad.stderr.contains("json") && bad.stderr.contains("html"), "\(bad)")
         let badRun = try await work.salvo("run", "welcome", "--report", "htm=x.html")
         #expect(badRun.status == 2 && badRun.stderr.contains("html=FILE"), "\(badRun)")
+        let twice = try await work.salvo(
+            "run", "welcome", "--report", "html=" + work.folder + "/same.out", "--report",
+            "json=" + work.folder + "/./same.out")
+        #expect(twice.status == 2 && twice.stderr.contains("two --report options write to"), "\(twice)")
         #expect(await sandbox.records().count == 1, "a refused run sends nothing")
+    }
+
+    @Test("a report's seconds and rate count the time the run spent launching: not a killed run's pause")
+    func activeTime() async throws {
+        let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 30 }
+        defer { Task { await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox, rows: 40)
+        let started = Date()
+        let (process, _) = try work.spawn(["run", "promo", "--data", work.folder + "/rows.csv", "--quiet"])
+        #expect(await eventually(30) { await sandbox.records().count >= 10 })
+        process.signal(SIGKILL)
+        _ = await process.exit()
+        func seconds() async throws -> Double {
+            let report = try await work.salvo("report", "1")
+            let summary = (try report.stdout.json() as? [String: Any])?["summary"] as? [String: Any]
+            return try #require(summary?["seconds"] as? Double, "\(report)")
+        }
+        let killed = try await seconds()
+        try await Task.sleep(for: .seconds(6))
+        #expect(try await seconds() == killed, "a killed run's time does not grow while it lies stopped")
+        let resume = try await work.salvo("run", "--resume", "1", "--quiet")
+        #expect(resume.status == 0, "\(resume)")
+        let wall = Date().timeIntervalSince(started)
+        let whole = try await seconds()
+        #expect(whole > killed && whole < wall - 5, "the six seconds stopped are not counted: \(whole) of \(wall)")
     }
 
     /// The page without its "report built" line, which says when it was written.

@@ -243,6 +243,29 @@ struct NeverTwiceTests {
         #expect(history.allSatisfy { $0["result"] as? String == "ok" && $0["tries"] as? Int == 2 }, "\(history)")
     }
 
+    @Test("a launch refused a connection, answered 5xx by its resume, is rejected: no earlier try could deliver it")
+    func notSentThenFailed() async throws {
+        let probe = try await TestSandbox.start()
+        let url = probe.url
+        let port = Int(url.split(separator: ":").last ?? "") ?? 0
+        await probe.stop()
+        let work = try Workspace()
+        try await work.addEnvironment("sb", url: url, extra: ["--guard", "0"])
+        try await work.addRequest("promo", "--trigger", "1", "--phone", "+70000000001")
+        let refused = try await work.salvo("run", "promo", "--quiet")
+        let first = try await work.history().first
+        #expect(refused.status == 3 && first?["result"] as? String == "not-sent", "\(refused)")
+        let sandbox = try await TestSandbox.start {
+            $0.port = port
+            $0.failRate = 1
+        }
+        defer { Task { [sandbox] in await sandbox.stop() } }
+        let resume = try await work.salvo("run", "--resume", "1", "--quiet")
+        #expect(resume.status == 1, "\(resume)")
+        let launch = try await work.history().first
+        #expect(launch?["result"] as? String == "rejected" && launch?["http_status"] as? Int == 503, "\(launch ?? [:])")
+    }
+
     @Test("a resume of a run whose 429s used up its retries sends nothing: they are final")
     func retriesSpent() async throws {
         let sandbox = try await TestSandbox.start {

@@ -42,6 +42,12 @@ struct RunPaceOptions: ParsableArguments {
         guard reports.filter(\.output.isStandardOutput).count <= 1 else {
             throw ValidationError("only one --report can go to standard output (-)")
         }
+        let files = reports.filter { !$0.output.isStandardOutput }.map {
+            URL(fileURLWithPath: $0.output.path).standardizedFileURL.resolvingSymlinksInPath().path
+        }
+        if let twice = files.first(where: { file in files.filter { $0 == file }.count > 1 }) {
+            throw ValidationError("two --report options write to \(twice); give each report its own file")
+        }
     }
 
     /// Whether any setting but `--report` and `--quiet` differs from its default.

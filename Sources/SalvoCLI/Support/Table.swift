@@ -1,3 +1,4 @@
+import SalvoCore
 import TextTable
 
 /// Renders rows of text as an aligned table with a header (TextTable's simple style). Cells are laid out as plain
@@ -20,28 +21,17 @@ struct Table {
         return lines.joined(separator: "\n")
     }
 
-    /// `text` with every control character (C0, DEL, C1) written as an escape: `\e` for ESC, `\t`, `\n`,
-    /// `\r`, else `\u{XX}`.
+    /// `text` with every control character written as an escape (see `ControlCharacters`).
     static func shown(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        guard text.unicodeScalars.contains(where: ControlCharacters.isControl) else { return text }
         var shown = ""
         for scalar in text.unicodeScalars {
-            guard isControl(scalar) else {
+            if ControlCharacters.isControl(scalar) {
+                shown += ControlCharacters.escaped(scalar)
+            } else {
                 shown.unicodeScalars.append(scalar)
-                continue
-            }
-            switch scalar {
-            case "\u{1B}": shown += "\\e"
-            case "\t": shown += "\\t"
-            case "\n": shown += "\\n"
-            case "\r": shown += "\\r"
-            default: shown += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
             }
         }
         return shown
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

@@ -70,7 +70,7 @@ public enum HTMLReport {
         for result in LaunchResult.allCases {
             page += tile(result.rawValue, overview.counts[result] ?? 0, kind: result.rawValue)
         }
-        if overview.notAttempted > 0 { page += tile("not attempted", overview.notAttempted, kind: "unknown") }
+        if overview.notAttempted > 0 { page += tile("not attempted", overview.notAttempted, kind: "figure") }
         let summary = overview.summary
         page += figureTile("p50", summary.p50.map(milliseconds) ?? "-")
         page += figureTile("p95", summary.p95.map(milliseconds) ?? "-")
@@ -111,7 +111,9 @@ public enum HTMLReport {
         let inline = outcome.result != .ok && outcome.result != .skipped || number < inlineBodies
         var row = number > 0 && number % rowsPerChunk == 0 ? "</div>\n<div class=\"chunk\">\n" : ""
         row += "<div class=\"launch \(result)\" id=\"l\(id)\"><span>\(position(attempt))</span>"
-        row += "<span>\(escape(attempt.requestName))</span><span>\(escape(attempt.identity.recipient))</span>"
+        let recipient = escape(attempt.identity.recipient)
+        let whole = attempt.identity.recipient.count > 28 ? " title=\"\(recipient)\"" : ""
+        row += "<span>\(escape(attempt.requestName))</span><span\(whole)>\(recipient)</span>"
         row += "<span class=\"result\">\(result)</span><span>\(outcome.httpStatus.map(String.init) ?? "")</span>"
         row += "<span>\(outcome.result == .skipped ? "" : FixedPoint.three(outcome.durationMilliseconds))</span>"
         let problem = outcome.result == .ok ? nil : outcome.errorText ?? outcome.transportError
@@ -121,7 +123,8 @@ public enum HTMLReport {
         }
         row += "<a href=\"#d\(id)\" title=\"request and response\">\(id)</a></div>\n"
         row += "<div class=\"detail\" id=\"d\(id)\"><div class=\"exchange\">"
-        row += "<section><h3>Request</h3><pre>\(escape(request(attempt)))</pre></section>"
+        let sent = outcome.result == .skipped ? "Request (not sent: skipped)" : "Request"
+        row += "<section><h3>\(sent)</h3><pre>\(escape(request(attempt)))</pre></section>"
         row += "<section><h3>Response</h3><pre>\(escape(response(outcome)))</pre></section></div>"
         row += "<a class=\"close\" href=\"#l\(id)\">close</a></div>\n"
         return row

@@ -135,8 +135,8 @@ public enum RunReportFormat {
     }
 
     /// Text made safe in XML or HTML, inside an element or an attribute: markup characters escaped, control
-    /// characters shown as `\u{…}` (never sent to a reader's screen as they are); line breaks kept, or written as
-    /// `&#10;` so that an attribute keeps them.
+    /// characters shown escaped as tables show them (`ControlCharacters`); line breaks and tabs kept, a line
+    /// break written as `&#10;` when `keepingLines` is false, so that an attribute keeps it.
     public static func escape(_ text: String, keepingLines: Bool = false) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
@@ -148,8 +148,7 @@ public enum RunReportFormat {
             case "\"": escaped += "&quot;"
             case "\n": escaped += keepingLines ? "\n" : "&#10;"
             case "\t": escaped += "\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                escaped += "\\u{\(String(scalar.value, radix: 16))}"
+            case _ where ControlCharacters.isControl(scalar): escaped += ControlCharacters.escaped(scalar)
             default: escaped.unicodeScalars.append(scalar)
             }
         }
