@@ -4,7 +4,7 @@
 #   make test         build and run the whole test suite (what CI runs)
 #   make bench        release build, measured against the sandbox (see BENCHMARKS.md)
 #   make golden       re-record the golden output files (Tests/SalvoCLITests/Golden): review the diff
-#   make install      release binary (static Swift runtime) to $(PREFIX)/bin
+#   make install      release binary (static Swift runtime) to $(PREFIX)/bin, shell completions where each shell looks
 #   make format       apply swift format to the sources and tests
 #   make lint         check that swift format has nothing to change
 #
@@ -42,8 +42,12 @@ release: deps
 	$(SWIFT) build -c release --product salvo --static-swift-stdlib
 
 install: release
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 0755 .build/release/salvo $(DESTDIR)$(PREFIX)/bin/salvo
+	.build/release/salvo --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/salvo
+	.build/release/salvo --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_salvo
+	.build/release/salvo --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/salvo.fish
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Plugins migrations

@@ -88,6 +88,7 @@ let package = Package(
                 "SalvoCore",
                 "SalvoStorage",
                 "SalvoBackends",
+                "SalvoSQLite",
                 "SalvoRunner",
                 "SalvoSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -15,7 +15,7 @@ struct EnvEdit: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The environment's name.") var name: String
+    @Argument(help: "The environment's name.", completion: NameCompletion.environments) var name: String
     @OptionGroup var fields: EnvironmentOptions
     @OptionGroup var tokenOptions: TokenOptions
     @Option(help: ArgumentHelp("Remove a template variable (repeatable).", valueName: "key")) var unsetVar: [String] =

@@ -9,7 +9,7 @@ struct EnvRemove: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The environment's name.") var name: String
+    @Argument(help: "The environment's name.", completion: NameCompletion.environments) var name: String
     @Flag(help: "Remove it even if requests default to it, clearing their default.") var force = false
 
     func run() async throws {

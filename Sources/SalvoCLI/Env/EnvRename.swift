@@ -6,7 +6,7 @@ struct EnvRename: AsyncParsableCommand {
         commandName: "rename", abstract: "Rename an environment; requests that use it follow.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The current name.") var name: String
+    @Argument(help: "The current name.", completion: NameCompletion.environments) var name: String
     @Argument(help: "The new name.") var newName: String
 
     func run() async throws {

@@ -7,7 +7,7 @@ struct EnvShow: AsyncParsableCommand {
         commandName: "show", abstract: "Show an environment, its token masked as a fingerprint.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The environment's name.") var name: String
+    @Argument(help: "The environment's name.", completion: NameCompletion.environments) var name: String
     @Flag(help: "Print the token itself.") var reveal = false
     @OptionGroup var output: OutputOptions
 

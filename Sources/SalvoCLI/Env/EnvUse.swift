@@ -6,7 +6,7 @@ struct EnvUse: AsyncParsableCommand {
         commandName: "use", abstract: "Make an environment the default for requests that name none.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The environment's name.") var name: String
+    @Argument(help: "The environment's name.", completion: NameCompletion.environments) var name: String
 
     func run() async throws {
         let context = CommandContext(global)

@@ -6,8 +6,12 @@ import SalvoStorage
 /// The ledger filters `history` and `export history` share.
 struct HistoryFilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only launches of this request.", valueName: "name")) var request: String?
-    @Option(help: ArgumentHelp("Only launches to this environment.", valueName: "name")) var env: String?
-    @Option(help: ArgumentHelp("Only launches that ended so.", valueName: "ok|rejected|unknown|not-sent|skipped"))
+    @Option(
+        help: ArgumentHelp("Only launches to this environment.", valueName: "name"),
+        completion: NameCompletion.environments) var env: String?
+    @Option(
+        help: ArgumentHelp("Only launches that ended so.", valueName: "ok|rejected|unknown|not-sent|skipped"),
+        completion: NameCompletion.statuses)
     var status: String?
     @Option(
         help: ArgumentHelp(
@@ -18,8 +22,9 @@ struct HistoryFilterOptions: ParsableArguments {
         help: ArgumentHelp(
             "Only launches to this recipient (an address, phone, id or FIELD=VALUE).", valueName: "recipient"))
     var recipient: String?
-    @Option(name: .customLong("run"), help: ArgumentHelp("Only launches of this run.", valueName: "run")) var runID:
-        Int64?
+    @Option(
+        name: .customLong("run"), help: ArgumentHelp("Only launches of this run.", valueName: "run"),
+        completion: NameCompletion.runs) var runID: Int64?
 
     func validate() throws {
         if let status, LaunchResult(rawValue: status) == nil {

@@ -27,9 +27,13 @@ struct ExportCollection: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "postman or salvo.") var format: Format = .postman
-    @Option(help: ArgumentHelp("Only the requests in this folder and its sub-folders.", valueName: "folder"))
+    @Option(
+        help: ArgumentHelp("Only the requests in this folder and its sub-folders.", valueName: "folder"),
+        completion: NameCompletion.folders)
     var folder: String?
-    @Option(help: ArgumentHelp("postman: the environment for base_url and the variables.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("postman: the environment for base_url and the variables.", valueName: "name"),
+        completion: NameCompletion.environments)
     var env: String?
     @OptionGroup var output: ExportOutputOptions
 

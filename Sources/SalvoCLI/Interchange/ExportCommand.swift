@@ -14,7 +14,7 @@ struct ExportOutputOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Write to this file (created or truncated, as a shell's > does) instead of stdout; - is stdout.",
-            valueName: "file"))
+            valueName: "file"), completion: .file())
     var out: String?
 
     /// Where it goes, checked to be writable (before anything is read).

@@ -18,8 +18,11 @@ struct ExportCurl: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "A request's name, or a ledger id (#42, or 42).") var target: String
-    @Option(help: ArgumentHelp("The environment for a saved request.", valueName: "name")) var env: String?
+    @Argument(help: "A request's name, or a ledger id (#42, or 42).", completion: NameCompletion.requests) var target:
+        String
+    @Option(
+        help: ArgumentHelp("The environment for a saved request.", valueName: "name"),
+        completion: NameCompletion.environments) var env: String?
     @Option(name: .customLong("var"), help: ArgumentHelp("A template variable (repeatable).", valueName: "key=value"))
     var variables: [String] = []
     @Flag(help: "Write the token itself into the command.") var includeSecrets = false

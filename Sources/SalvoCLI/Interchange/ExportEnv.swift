@@ -20,7 +20,7 @@ struct ExportEnv: AsyncParsableCommand {
     }
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The environment's name.") var name: String
+    @Argument(help: "The environment's name.", completion: NameCompletion.environments) var name: String
     @Option(help: "postman.") var format: Format = .postman
     @Flag(help: "Write the token itself into the file (and warn).") var includeSecrets = false
     @OptionGroup var output: ExportOutputOptions

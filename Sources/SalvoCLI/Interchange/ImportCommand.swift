@@ -25,7 +25,7 @@ struct ImportCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The file to import.") var file: String
+    @Argument(help: "The file to import.", completion: .file()) var file: String
     @Option(
         help: ArgumentHelp("When a name is already in the store: fail, skip, rename or replace.", valueName: "policy"))
     var onConflict: ConflictPolicy = .fail

@@ -28,7 +28,9 @@ struct Replay: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The ledger id of the launch to replay (any of its entries).") var id: Int64?
-    @Option(name: .customLong("run"), help: ArgumentHelp("Replay the launches of this run.", valueName: "run"))
+    @Option(
+        name: .customLong("run"), help: ArgumentHelp("Replay the launches of this run.", valueName: "run"),
+        completion: NameCompletion.runs)
     var runID: Int64?
     @Flag(help: "With --run: only the launches rejected or not sent.") var failed = false
     @Flag(
@@ -36,7 +38,9 @@ struct Replay: AsyncParsableCommand {
             "With --run and --force: only the launches whose outcome is unknown, with new Request-IDs (they may be delivered twice)."
     )
     var unknown = false
-    @Option(help: ArgumentHelp("Send it to this environment instead of the original one.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("Send it to this environment instead of the original one.", valueName: "name"),
+        completion: NameCompletion.environments)
     var env: String?
     @OptionGroup var launch: LaunchOptions
     @OptionGroup(title: "With --run") var pace: RunPaceOptions

@@ -6,7 +6,7 @@ struct RequestCopy: AsyncParsableCommand {
         commandName: "copy", abstract: "Save a copy of a request under a new name.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The request to copy.") var source: String
+    @Argument(help: "The request to copy.", completion: NameCompletion.requests) var source: String
     @Argument(help: "The copy's name.") var name: String
 
     func run() async throws {

@@ -7,9 +7,13 @@ struct RequestList: AsyncParsableCommand {
         commandName: "list", abstract: "List saved requests by folder, then name.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("Only this folder and its sub-folders (repeatable: any of them).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Only this folder and its sub-folders (repeatable: any of them).", valueName: "path"),
+        completion: NameCompletion.folders)
     var folder: [String] = []
-    @Option(help: ArgumentHelp("Only requests with this tag (repeatable: any of them).", valueName: "tag"))
+    @Option(
+        help: ArgumentHelp("Only requests with this tag (repeatable: any of them).", valueName: "tag"),
+        completion: NameCompletion.tags)
     var tag: [String] = []
     @OptionGroup var output: OutputOptions
 

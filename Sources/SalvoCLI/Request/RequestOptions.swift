@@ -16,13 +16,19 @@ struct RequestOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read the JSON body from a file.", valueName: "file"))
     var bodyFile: String?
 
-    @Option(help: ArgumentHelp("The folder, e.g. onboarding/welcome (\"\" for the top level).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("The folder, e.g. onboarding/welcome (\"\" for the top level).", valueName: "path"),
+        completion: NameCompletion.folders)
     var folder: String?
 
-    @Option(name: .customLong("tag"), help: ArgumentHelp("Add a tag (repeatable).", valueName: "tag"))
+    @Option(
+        name: .customLong("tag"), help: ArgumentHelp("Add a tag (repeatable).", valueName: "tag"),
+        completion: NameCompletion.tags)
     var tags: [String] = []
 
-    @Option(help: ArgumentHelp("The request's default environment.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("The request's default environment.", valueName: "name"),
+        completion: NameCompletion.environments)
     var env: String?
 
     @OptionGroup var trigger: TriggerOptions

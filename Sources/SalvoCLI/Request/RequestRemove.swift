@@ -6,7 +6,7 @@ struct RequestRemove: AsyncParsableCommand {
         commandName: "remove", abstract: "Remove a request from the collection.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The request's name.") var name: String
+    @Argument(help: "The request's name.", completion: NameCompletion.requests) var name: String
 
     func run() async throws {
         let context = CommandContext(global)

@@ -5,7 +5,7 @@ struct RequestRename: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rename", abstract: "Rename a request.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The current name.") var name: String
+    @Argument(help: "The current name.", completion: NameCompletion.requests) var name: String
     @Argument(help: "The new name.") var newName: String
 
     func run() async throws {

@@ -10,8 +10,10 @@ struct RequestShow: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The request's name.") var name: String
-    @Option(help: ArgumentHelp("Render with this environment instead of the request's default.", valueName: "name"))
+    @Argument(help: "The request's name.", completion: NameCompletion.requests) var name: String
+    @Option(
+        help: ArgumentHelp("Render with this environment instead of the request's default.", valueName: "name"),
+        completion: NameCompletion.environments)
     var env: String?
     @Option(name: .customLong("var"), help: ArgumentHelp("A template variable (repeatable).", valueName: "key=value"))
     var variables: [String] = []

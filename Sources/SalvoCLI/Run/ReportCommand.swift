@@ -20,12 +20,12 @@ struct ReportCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The run's id (`salvo runs` lists them).") var id: Int64
+    @Argument(help: "The run's id (`salvo runs` lists them).", completion: NameCompletion.runs) var id: Int64
     @Option(help: ArgumentHelp("The report's format.", valueName: "json|junit|html")) var format: ReportKind = .json
     @Option(
         help: ArgumentHelp(
             "Write to this file (created or truncated, as a shell's > does) instead of stdout; - is stdout.",
-            valueName: "file"))
+            valueName: "file"), completion: .file())
     var out = "-"
 
     func run() async throws {

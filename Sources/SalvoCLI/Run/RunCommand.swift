@@ -54,19 +54,24 @@ struct RunCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Requests to run (default: the whole collection, or --folder / --tag).") var names: [String] = []
+    @Argument(
+        help: "Requests to run (default: the whole collection, or --folder / --tag).",
+        completion: NameCompletion.requests) var names: [String] = []
     @Option(
         help: ArgumentHelp(
             "Run the requests in this folder and its sub-folders (repeatable: any of them, in the order given).",
-            valueName: "path"))
+            valueName: "path"), completion: NameCompletion.folders)
     var folder: [String] = []
-    @Option(help: ArgumentHelp("Run the requests with this tag (repeatable: any of them).", valueName: "tag"))
+    @Option(
+        help: ArgumentHelp("Run the requests with this tag (repeatable: any of them).", valueName: "tag"),
+        completion: NameCompletion.tags)
     var tag: [String] = []
-    @Option(help: ArgumentHelp("The environment.", valueName: "name")) var env: String?
+    @Option(help: ArgumentHelp("The environment.", valueName: "name"), completion: NameCompletion.environments) var env:
+        String?
     @Option(
         help: ArgumentHelp(
             "A data file: .csv (with a header), .json (an array of objects) or .ndjson; - reads standard input.",
-            valueName: "file"))
+            valueName: "file"), completion: NameCompletion.dataFiles)
     var data: String?
     @Option(help: ArgumentHelp("Repeat the selection (with data: the whole file) this many times.", valueName: "n"))
     var iterations = 1
@@ -81,11 +86,13 @@ struct RunCommand: AsyncParsableCommand {
             tried more than 23 h ago, which the platform would deliver again.
             """)
     var force = false
-    @Option(help: ArgumentHelp("Finish an interrupted run with its original settings.", valueName: "run")) var resume:
-        Int64?
+    @Option(
+        help: ArgumentHelp("Finish an interrupted run with its original settings.", valueName: "run"),
+        completion: NameCompletion.runs) var resume: Int64?
     @Option(
         help: ArgumentHelp(
-            "Add this machine to a shared run going on a team store (with its own --concurrency).", valueName: "run"))
+            "Add this machine to a shared run going on a team store (with its own --concurrency).", valueName: "run"),
+        completion: NameCompletion.runs)
     var join: Int64?
     @Option(
         help: ArgumentHelp(

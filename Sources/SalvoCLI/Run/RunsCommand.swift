@@ -38,7 +38,7 @@ struct RunsShow: AsyncParsableCommand {
         abstract: "Show one run: settings and counts; for a shared run, its chunks, runners and an ETA.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The run's id.") var id: Int64
+    @Argument(help: "The run's id.", completion: NameCompletion.runs) var id: Int64
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
@@ -75,7 +75,7 @@ struct RunsStop: AsyncParsableCommand {
         discussion: "`salvo run --resume RUN` finishes it later.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The run's id.") var id: Int64
+    @Argument(help: "The run's id.", completion: NameCompletion.runs) var id: Int64
 
     func run() async throws {
         let context = CommandContext(global)

@@ -24,7 +24,8 @@ struct SandboxCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(
-        help: ArgumentHelp("Listen where this environment's base URL points, accepting its token.", valueName: "name"))
+        help: ArgumentHelp("Listen where this environment's base URL points, accepting its token.", valueName: "name"),
+        completion: NameCompletion.environments)
     var env: String?
     @Option(help: ArgumentHelp("The address to listen on.", valueName: "host")) var host = "127.0.0.1"
     @Option(help: ArgumentHelp("The port (0 picks a free one; default 8787).", valueName: "port")) var port: Int?

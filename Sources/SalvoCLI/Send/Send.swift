@@ -28,8 +28,10 @@ struct Send: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The request's name.") var name: String
-    @Option(help: ArgumentHelp("The environment (default: the request's, else the default one).", valueName: "name"))
+    @Argument(help: "The request's name.", completion: NameCompletion.requests) var name: String
+    @Option(
+        help: ArgumentHelp("The environment (default: the request's, else the default one).", valueName: "name"),
+        completion: NameCompletion.environments)
     var env: String?
     @Option(name: .customLong("var"), help: ArgumentHelp("A template variable (repeatable).", valueName: "key=value"))
     var variables: [String] = []

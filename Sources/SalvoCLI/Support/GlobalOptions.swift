@@ -6,7 +6,7 @@ struct GlobalOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "The store: an SQLite file's path or a postgres:// URL (default: $SALVO_STORE, else "
-                + "$XDG_DATA_HOME/salvo/salvo.db).", valueName: "path|url"))
+                + "$XDG_DATA_HOME/salvo/salvo.db).", valueName: "path|url"), completion: .file())
     var store: String?
 }
 
