@@ -26,6 +26,7 @@ extension PostgresStore {
         if let until = filter.until { conditions.append("a.at < \(statement.bind(until))") }
         if let recipient = filter.recipient { conditions.append("a.recipient = \(statement.bind(recipient))") }
         if let run = filter.runID { conditions.append("a.run_id = \(statement.bind(run))") }
+        if let after = filter.after { conditions.append("a.seq > \(statement.bind(after))") }
         return conditions
     }
 
@@ -35,7 +36,8 @@ extension PostgresStore {
             var conditions = try await self.conditions(filter, &statement, connection)
             conditions.append("a.try = 1")
             statement.text =
-                "\(Self.historySelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq DESC LIMIT "
+                "\(Self.historySelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq "
+                + (filter.after == nil ? "DESC" : "ASC") + " LIMIT "
                 + statement.bind(Int64(filter.limit))
             return try await connection.rows(statement.query).map(Self.historyLine(from:))
         }

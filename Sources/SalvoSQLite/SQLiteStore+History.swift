@@ -30,20 +30,23 @@ extension HistoryFilter {
         add("a.at < ?", until)
         add("a.recipient = ?", recipient)
         add("a.run_id = ?", runID)
+        add("a.seq > ?", after)
         return (conditions, arguments)
     }
 }
 
 extension SQLiteStore {
-    /// Launches, newest first.
+    /// Launches, newest first (oldest first after `filter.after`).
     public func history(_ filter: HistoryFilter) throws -> [HistoryLine] {
         try read { db in
             var (conditions, arguments) = try filter.conditions(db)
             conditions.append("a.try = 1")
             arguments += [filter.limit]
+            let order = filter.after == nil ? "DESC" : "ASC"
             return try Row.fetchAll(
                 db,
-                sql: "\(Self.historySelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq DESC LIMIT ?",
+                sql:
+                    "\(Self.historySelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq \(order) LIMIT ?",
                 arguments: arguments
             ).map(Self.historyLine(from:))
         }

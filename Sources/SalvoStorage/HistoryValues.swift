@@ -11,6 +11,8 @@ public struct HistoryFilter: Sendable {
     public var recipient: String?
     public var runID: Int64?
     public var limit: Int
+    /// Only launches first tried after ledger entry `after`, oldest first (`history --follow`).
+    public var after: Int64?
 
     public init(
         request: String? = nil, environment: String? = nil, result: LaunchResult? = nil, since: String? = nil,

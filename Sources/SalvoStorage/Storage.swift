@@ -119,7 +119,7 @@ public protocol LaunchLedger: Sendable {
 
 /// The ledger: append-only attempts and outcomes, chained by hash, and what reads them.
 public protocol LedgerStore: LaunchLedger {
-    /// Launches (first attempt, latest outcome), newest first.
+    /// Launches (first attempt, latest outcome), newest first; oldest first after `filter.after`.
     func history(_ filter: HistoryFilter) async throws -> [HistoryLine]
     /// The launch that ledger entry `id` (any attempt or outcome of it) belongs to, or `StoreError.notFound`.
     func launch(id: Int64) async throws -> LaunchDetail

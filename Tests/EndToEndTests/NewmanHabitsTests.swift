@@ -88,3 +88,48 @@ struct NewmanHabitsTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: copies).isEmpty, "removed once the run ended")
     }
 }
+
+@Suite("history --follow and listings that say when more rows exist", .timeLimit(.minutes(5)))
+struct FollowTests {
+    @Test("history --follow prints the last launches, then each new one once answered, until Ctrl-C (exit 0)")
+    func follow() async throws {
+        let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 300 }
+        defer { Task { await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox, rows: 3)
+        #expect(try await work.salvo("send", "promo", "--var", "phone=+70000000001", "--var", "code=1").status == 0)
+        let (follower, output) = try work.spawn(["history", "--follow", "--json", "--limit", "1"])
+        func lines() -> [[String: Any]] {
+            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+        }
+        #expect(await eventually(20) { lines().count == 1 }, "the backlog: the last launch")
+        let run = try await work.salvo("run", "promo", "--data", work.folder + "/rows.csv", "--concurrency", "3")
+        #expect(run.status == 0, "\(run)")
+        #expect(await eventually(20) { lines().count == 4 }, "\(lines())")
+        let shown = lines()
+        #expect(shown.allSatisfy { $0["result"] as? String == "ok" }, "each shown once answered: \(shown)")
+        #expect(Set(shown.dropFirst().compactMap { $0["recipient"] as? String }).count == 3)
+        let ids = shown.compactMap { $0["id"] as? Int }
+        #expect(ids == ids.sorted() && Set(ids).count == 4, "oldest first, each once: \(ids)")
+        follower.signal(SIGINT)
+        #expect(await follower.exit() == 0, "Ctrl-C ends a follow without an error")
+    }
+
+    @Test("history and runs say when more rows exist than --limit shows")
+    func more() async throws {
+        let sandbox = try await TestSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox, rows: 2)
+        #expect(try await work.salvo("run", "promo", "--data", work.folder + "/rows.csv").status == 0)
+        #expect(try await work.salvo("send", "promo", "--var", "phone=+70000000009", "--var", "code=1").status == 0)
+        let history = try await work.salvo("history", "--limit", "2")
+        #expect(history.stderr.contains("more launches match") && history.stdout.split(separator: "\n").count == 3)
+        let all = try await work.salvo("history", "--limit", "3")
+        #expect(!all.stderr.contains("more launches match"), "\(all)")
+        let runs = try await work.salvo("runs", "--limit", "1")
+        #expect(runs.stderr.contains("more runs exist") && !runs.stdout.contains("run   1"), "\(runs)")
+        #expect(!(try await work.salvo("runs", "--limit", "2")).stderr.contains("more runs"))
+    }
+}

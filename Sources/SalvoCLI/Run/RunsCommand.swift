@@ -19,7 +19,11 @@ struct RunsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext(global)
-        let runs = try await context.withStore { store in try await store.runs(limit: limit) }
+        // One row past the limit says whether there are more runs.
+        var runs = try await context.withStore { store in try await store.runs(limit: min(limit, Int.max - 1) + 1) }
+        let more = runs.count > limit
+        if more { runs.removeLast() }
+        defer { if more, !output.json { context.console.note("more runs exist: --limit N shows more") } }
         if output.json {
             context.console.out(JSONValue.array(runs.map(RunView.json)).pretty)
         } else if runs.isEmpty {
