@@ -33,3 +33,29 @@ struct TableTests {
         #expect(Table.shown("plain text, ünïcödé 日本") == "plain text, ünïcödé 日本")
     }
 }
+
+@Suite("Tables: display widths and the terminal's width")
+struct TableWidthTests {
+    @Test("CJK and emoji take two cells, a combining mark none: columns line up on screen")
+    func wideCharacters() {
+        let table = Table(
+            headers: ["NAME", "NOTE"], rows: [["日本語", "a"], ["e\u{301}cole", "b"], ["🎉x", "c"], ["plain", "d"]])
+        let lines = table.render(console: Console(capturing: CapturedOutput())).split(separator: "\n").map(String.init)
+        let last = ["NOTE", "a", "b", "c", "d"]
+        let columns = zip(lines, last).map { DisplayWidth.of($0) - DisplayWidth.of($1) }
+        #expect(Set(columns).count == 1, "NOTE starts at the same cell on every line: \(lines)")
+        #expect(DisplayWidth.of("日本語") == 6 && DisplayWidth.of("e\u{301}cole") == 5 && DisplayWidth.of("🎉") == 2)
+    }
+
+    @Test("on a narrow terminal the widest column is cut with an ellipsis; piped, nothing is cut")
+    func fitsTheTerminal() {
+        let table = Table(
+            headers: ["ID", "RECIPIENT", "DETAIL"],
+            rows: [["1", "someone.with.a.long.address@example.com", String(repeating: "long detail ", count: 8)]])
+        let narrow = table.render(console: Console(capturing: CapturedOutput(), columns: 60))
+        #expect(narrow.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 60 }, "\(narrow)")
+        #expect(narrow.contains("…") && narrow.contains("someone.with"), "\(narrow)")
+        let piped = table.render(console: Console(capturing: CapturedOutput()))
+        #expect(!piped.contains("…") && piped.contains("long detail long detail"))
+    }
+}

@@ -15,6 +15,8 @@ struct Console: Sendable, Diagnostics {
     let colourErr: Bool
     /// Whether stderr is a terminal, where progress redraws one line in place.
     let interactive: Bool
+    /// The terminal's width when stdout is one (tables fit it); nil when piped.
+    let columns: Int?
     private let captured: CapturedOutput?
 
     init(environment: [String: String]) {
@@ -22,14 +24,23 @@ struct Console: Sendable, Diagnostics {
         interactive = isatty(STDERR_FILENO) == 1
         colourOut = allowed && isatty(STDOUT_FILENO) == 1
         colourErr = allowed && interactive
+        columns = isatty(STDOUT_FILENO) == 1 ? Self.width(of: STDOUT_FILENO) : nil
         captured = nil
     }
 
+    /// The width in cells of the terminal on `descriptor`, when it says.
+    static func width(of descriptor: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// A console whose output `captured` keeps, without colour unless `colour` (as on a terminal).
-    init(capturing captured: CapturedOutput, colour: Bool = false) {
+    init(capturing captured: CapturedOutput, colour: Bool = false, columns: Int? = nil) {
         colourOut = colour
         colourErr = colour
         interactive = false
+        self.columns = columns
         self.captured = captured
     }
 

@@ -1,24 +1,50 @@
 import SalvoCore
-import TextTable
 
-/// Renders rows of text as an aligned table with a header (TextTable's simple style). Cells are laid out as plain
-/// text and the header is made bold afterwards, so colour codes never count as width; control characters and
-/// escapes in the data (a CSV's, a server's) are shown escaped, never sent to the terminal.
+/// Renders rows of text as an aligned table with a header, one space between columns. Widths are display widths
+/// (`DisplayWidth`: a CJK character or an emoji takes two cells; TextTable counted characters, so it was
+/// replaced); on a terminal the table fits its width, the widest columns cut with an ellipsis. Cells are laid out
+/// as plain text and the header is made bold afterwards, so colour codes never count as width; control characters
+/// and escapes in the data (a CSV's, a server's) are shown escaped, never sent to the terminal.
 struct Table {
     let headers: [String]
     let rows: [[String]]
+    /// No column is cut narrower than this to fit the terminal.
+    static let narrowest = 8
 
     func render(console: Console) -> String {
-        let columns = headers.indices
-        let table = TextTable<[String]> { row in
-            columns.map { index in Column(title: headers[index], value: Self.shown(row[index])) }
+        let cells = [headers] + rows.map { $0.map(Self.shown) }
+        var widths = headers.indices.map { column in cells.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
+        if let available = console.columns { Self.fit(&widths, into: available) }
+        var lines = cells.map { row in
+            let line = row.indices.map { Self.fitted(row[$0], to: widths[$0]) }.joined(separator: " ")
+            return String(line.reversed().drop { $0 == " " }.reversed())
         }
-        var lines = (table.string(for: rows, style: Style.plain) ?? "").split(
-            separator: "\n", omittingEmptySubsequences: false
-        ).map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        if !lines.isEmpty { lines[0] = console.bold(lines[0]) }
+        lines[0] = console.bold(lines[0])
         return lines.joined(separator: "\n")
+    }
+
+    /// Narrows the widest columns, a cell at a time, until the table (a space between columns) fits `available`.
+    static func fit(_ widths: inout [Int], into available: Int) {
+        while widths.reduce(widths.count - 1, +) > available,
+            let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > narrowest
+        {
+            widths[widest] -= 1
+        }
+    }
+
+    /// `text` padded to `width` cells, or cut to it with an ellipsis.
+    static func fitted(_ text: String, to cells: Int) -> String {
+        var used = DisplayWidth.of(text)
+        guard used > cells else { return text + String(repeating: " ", count: cells - used) }
+        var cut = ""
+        used = 0
+        for character in text {
+            let next = DisplayWidth.of(character)
+            if used + next > cells - 1 { break }
+            cut.append(character)
+            used += next
+        }
+        return cut + "…" + String(repeating: " ", count: max(0, cells - 1 - used))
     }
 
     /// `text` with every control character written as an escape (see `ControlCharacters`).
