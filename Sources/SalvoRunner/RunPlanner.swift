@@ -70,6 +70,16 @@ struct RunPlanner {
         var selected: [LaunchRequest] = []
         if names.isEmpty {
             selected = selection.select(from: try await store.requests(matching: selection))
+            // With several folders, one that gives no request is a mistake (a misspelling), as a single one is.
+            for folder in selection.folders
+            where !selected.isEmpty
+                && !selected.contains(where: {
+                    RequestSelection(folders: [folder]).matches($0)
+                })
+            {
+                throw InputError(
+                    "--folder \(folder): no request to run is in this folder; `salvo request list` shows the folders")
+            }
         } else {
             for name in names { selected.append(try await store.request(named: name)) }
             selected = selected.filter(selection.matches)

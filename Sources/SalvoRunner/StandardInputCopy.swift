@@ -22,12 +22,15 @@ public struct StandardInputCopy: Sendable {
             throw InputError(
                 "--data -: standard input is a terminal; pipe the data in, e.g. `salvo run NAME --data - < rows.csv`")
         }
+        // Recipients' data: readable by its owner only, like the store.
         let directory = folder + "/" + folderName
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let stamp = Timestamp.string(from: Date()).filter { $0.isNumber }
         let stem = "\(directory)/run-data-\(stamp)-\(getpid())"
         let partial = stem + ".partial"
-        guard let output = fopen(partial, "wx") else {
+        let file = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard file >= 0, let output = fdopen(file, "w") else {
             throw InputError("--data -: cannot write \(partial): \(String(cString: strerror(errno)))")
         }
         var first: UInt8?
@@ -69,9 +72,15 @@ public struct StandardInputCopy: Sendable {
             && (path as NSString).lastPathComponent.hasPrefix("run-data-")
     }
 
-    /// Removes the copy (its run needs it no more).
+    /// Removes the copy (its run needs it no more), and its folder when no other copy is left in it.
     public func remove() {
         unlink(path)
+        rmdir((path as NSString).deletingLastPathComponent)
+    }
+
+    /// `message` saying `--data -` where it names the copy.
+    public func told(_ message: String) -> String {
+        message.replacing("--data \(path)", with: "--data -").replacing(path, with: "standard input")
     }
 
     /// The first byte that is not white space or a UTF-8 byte order mark, in `bytes`.

@@ -39,6 +39,8 @@ struct NewmanHabitsTests {
         let before = try work.dump()
         let none = try await work.salvo("run", "--folder", "alpha", "--tag", "u")
         #expect(none.status == 2 && none.stderr.contains("nothing to run"), "\(none)")
+        let unknown = try await work.salvo("run", "--folder", "beta", "--folder", "betta")
+        #expect(unknown.status == 2 && unknown.stderr.contains("--folder betta"), "one unknown folder of several")
         let bad = try await work.salvo("run", "--folder", "beta", "--folder", "/x")
         #expect(bad.status == 2 && bad.stderr.contains("/x"), "\(bad)")
         #expect(try work.dump() == before, "a refused run changes nothing")
@@ -55,7 +57,7 @@ struct NewmanHabitsTests {
         let bodies = await sandbox.records().map(\.body)
         #expect(bodies.count == 2 && bodies[0].contains(#""phone":"+79161234567","content":{"code":"007"}"#))
         let copies = work.folder + "/store/stdin-data"
-        #expect(try FileManager.default.contentsOfDirectory(atPath: copies).isEmpty, "the copy is removed")
+        #expect(!FileManager.default.fileExists(atPath: copies), "the copy is removed")
         let shown = try await work.salvo("runs", "show", "1", "--json")
         let recorded = (try shown.stdout.json() as? [String: Any])?["data_sha256"] as? String
         #expect(recorded == SHA256Hex.digest(csv), "the run records the SHA-256 of what came in")
@@ -66,7 +68,9 @@ struct NewmanHabitsTests {
         let before = try work.dump()
         let empty = try await work.run(["run", "promo", "--data", "-"], stdin: "")
         #expect(empty.status == 2 && empty.stderr.contains("standard input was empty"), "\(empty)")
-        #expect(try work.dump() == before && FileManager.default.contentsOfDirectory(atPath: copies).isEmpty)
+        let gap = try await work.run(["run", "promo", "--data", "-"], stdin: "phone\n+70000000002\n")
+        #expect(gap.status == 2 && gap.stderr.contains("--data -") && !gap.stderr.contains("stdin-data"), "\(gap)")
+        #expect(try work.dump() == before && !FileManager.default.fileExists(atPath: copies), "no copy, no folder")
     }
 
     @Test("a run from standard input killed midway keeps its copy, and its resume sends each launch once")
@@ -81,11 +85,15 @@ struct NewmanHabitsTests {
         let copies = work.folder + "/store/stdin-data"
         let kept = try FileManager.default.contentsOfDirectory(atPath: copies)
         #expect(kept.count == 1 && kept[0].hasSuffix(".csv"), "\(kept)")
+        let file = try FileManager.default.attributesOfItem(atPath: copies + "/" + kept[0])
+        let folder = try FileManager.default.attributesOfItem(atPath: copies)
+        #expect(
+            file[.posixPermissions] as? Int == 0o600 && folder[.posixPermissions] as? Int == 0o700, "recipients' data")
         let resume = try await work.salvo("run", "--resume", "1")
         #expect(resume.status == 0, "\(resume)")
         let deliveries = await sandbox.deliveries()
         #expect(deliveries.count == 40 && deliveries.values.allSatisfy { $0 == 1 }, "\(deliveries)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: copies).isEmpty, "removed once the run ended")
+        #expect(!FileManager.default.fileExists(atPath: copies), "removed once the run ended")
     }
 }
 

@@ -5,7 +5,9 @@ import SalvoStorage
 
 /// The ledger filters `history` and `export history` share.
 struct HistoryFilterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Only launches of this request.", valueName: "name")) var request: String?
+    @Option(
+        help: ArgumentHelp("Only launches of this request.", valueName: "name"), completion: NameCompletion.requests)
+    var request: String?
     @Option(
         help: ArgumentHelp("Only launches to this environment.", valueName: "name"),
         completion: NameCompletion.environments) var env: String?

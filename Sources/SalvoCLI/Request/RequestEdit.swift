@@ -23,7 +23,8 @@ struct RequestEdit: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The request's name.", completion: NameCompletion.requests) var name: String
     @OptionGroup var options: RequestOptions
-    @Option(help: ArgumentHelp("Remove a tag (repeatable).", valueName: "tag")) var untag: [String] = []
+    @Option(help: ArgumentHelp("Remove a tag (repeatable).", valueName: "tag"), completion: NameCompletion.tags)
+    var untag: [String] = []
     @Flag(help: "Clear the request's default environment.") var noEnv = false
 
     func validate() throws {

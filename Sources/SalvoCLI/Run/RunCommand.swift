@@ -141,6 +141,9 @@ struct RunCommand: AsyncParsableCommand {
         let status: ExitStatus
         do {
             status = try await launch(context, data: piped?.path ?? data) { result = $0 }
+        } catch let error as InputError {
+            piped?.remove()
+            throw piped.map { InputError($0.told(error.message)) } ?? error
         } catch {
             piped?.remove()
             throw error
