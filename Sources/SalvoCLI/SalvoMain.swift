@@ -11,7 +11,12 @@ public enum SalvoMain {
         let console = CommandEnvironment.current.console
         _ = logging
         do {
-            var command = try Salvo.parseAsRoot(hoistingLeadingStore(arguments))
+            let arguments = hoistingLeadingStore(arguments)
+            if let typo = arguments.first, let meant = CommandSuggestion.meant(by: typo) {
+                console.error("unknown command '\(typo)'; did you mean '\(meant)'? (`salvo --help` lists the commands)")
+                return ExitStatus.badInput.rawValue
+            }
+            var command = try Salvo.parseAsRoot(arguments)
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {

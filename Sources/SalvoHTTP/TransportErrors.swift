@@ -37,16 +37,28 @@ enum TransportErrors {
             return .init(phase: .notSent, message: "could not connect to \(target) (timed out)")
         }
         if String(describing: type(of: error)).contains("SSL") || "\(error)".contains("handshake") {
-            return .init(
-                phase: .notSent,
-                message:
-                    "TLS with \(target) failed (\(error)); for a self-signed on-premise host, `salvo env edit NAME --insecure`"
-            )
+            return .init(phase: .notSent, message: tls(error, target: target))
         }
         if let error = error as? ChannelError, case .ioOnClosedChannel = error {
             return .init(phase: .unknown, message: "\(target) closed the connection before answering")
         }
         return .init(phase: .unknown, message: "the request to \(target) failed: \(error)")
+    }
+
+    /// A TLS failure said plainly: a plain-HTTP port, an untrusted certificate, else BoringSSL's reason alone
+    /// (without the library's source path).
+    static func tls(_ error: any Error, target: String) -> String {
+        let text = "\(error)"
+        if text.contains("WRONG_VERSION_NUMBER") || text.contains("HTTP_REQUEST") {
+            return "the server at \(target) does not speak TLS; use http:// in the environment's base URL"
+        }
+        if text.contains("CERTIFICATE") || text.contains("certificate") {
+            return "the certificate of \(target) is not trusted; for a self-signed on-premise host, "
+                + "`salvo env edit NAME --insecure`"
+        }
+        let reason =
+            text.firstMatch(of: /OPENSSL_internal:([A-Z_]+)/).map { String($0.1).lowercased() } ?? "handshake failed"
+        return "TLS with \(target) failed (\(reason.replacing("_", with: " ")))"
     }
 
     private static func reason(of error: NIOConnectionError) -> String {

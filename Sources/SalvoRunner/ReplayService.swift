@@ -72,9 +72,20 @@ public struct ReplayService: Sendable {
         return (start, environment, plan)
     }
 
-    /// The launch of ledger entry `id` as a replay would send it, sending nothing.
-    public func previewLaunch(_ id: Int64, environmentName: String?) async throws -> LaunchAttempt {
-        try await planLaunch(id, environmentName: environmentName, timeoutSeconds: 30, force: false).plan(0).attempt
+    /// The launch of ledger entry `id` as a replay would send it (its Request-ID is made when it is sent), and
+    /// the launch that would make the guard skip it; sending nothing.
+    public func previewLaunch(_ id: Int64, environmentName: String?, force: Bool) async throws -> (
+        attempt: LaunchAttempt, skippedFor: GuardHit?
+    ) {
+        let planned = try await planLaunch(id, environmentName: environmentName, timeoutSeconds: 30, force: force)
+        var attempt = planned.plan(0).attempt
+        let check = DuplicateGuard.of(planned.environment, force: force, now: context.clock())
+        let hit = try await check.asyncFlatMap { try await store.lastSuccess(like: attempt, guard: $0) }
+        attempt.requestID = "(a new one when sent)"
+        attempt.headers = attempt.headers.map {
+            $0.name.lowercased() == "request-id" ? .init(name: $0.name, value: attempt.requestID) : $0
+        }
+        return (attempt, hit)
     }
 
     /// Sends the launch of ledger entry `id` again as a run of one.

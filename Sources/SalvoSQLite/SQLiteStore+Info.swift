@@ -43,6 +43,26 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
+    /// SQLite's own findings on a store too damaged to open as one: `PRAGMA integrity_check` on a read-only
+    /// connection, or the error that stops even that.
+    public static func findings(at path: String) -> [String] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        var found: [String] = []
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            // Row by row: the check can stop on an error after reporting some pages.
+            try queue.read { db in
+                let rows = try String.fetchCursor(db, sql: "PRAGMA integrity_check")
+                while let row = try rows.next() { if row != "ok" { found.append(row) } }
+            }
+        } catch {
+            found.append("SQLite: \((error as? DatabaseError)?.message ?? "\(error)")")
+        }
+        return found
+    }
+
     /// Every table's rows of the store at `path` as text, read without writing (nor migrating): equal dumps
     /// mean an unchanged store. `excludingTokenColumn` leaves out the one column allowed to hold a token.
     public static func dump(at path: String, excludingTokenColumn: Bool = false) throws -> String {

@@ -18,7 +18,12 @@ public final class SandboxServer: Sendable {
     private let task: Task<Void, any Error>
 
     /// The base URL to give an environment, such as `http://127.0.0.1:8787`.
-    public var url: String { "http://\(configuration.host):\(port)" }
+    public var url: String { Self.url(host: configuration.host, port: port) }
+
+    /// `http://HOST:PORT`, an IPv6 address in brackets.
+    public static func url(host: String, port: Int) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+    }
 
     private init(settings: SandboxSettings, port: Int, state: SandboxState, task: Task<Void, any Error>) {
         self.settings = settings

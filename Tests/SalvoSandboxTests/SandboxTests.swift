@@ -156,6 +156,12 @@ struct SandboxTests {
         #expect(Set(answers.map(\.body)).count == 1)
     }
 
+    @Test("its URL puts an IPv6 address in brackets")
+    func ipv6() {
+        #expect(SandboxServer.url(host: "::1", port: 8787) == "http://[::1]:8787")
+        #expect(SandboxServer.url(host: "127.0.0.1", port: 80) == "http://127.0.0.1:80")
+    }
+
     @Test("other methods answer with their documented fields")
     func otherMethods() async throws {
         let sandbox = try await SandboxHarness.start()

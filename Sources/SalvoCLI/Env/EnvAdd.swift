@@ -38,6 +38,7 @@ struct EnvAdd: AsyncParsableCommand {
         try Name.validate(name, as: "environment name")
         var environment = Environment(name: name, baseURL: "", token: .variable("UNSET"))
         try fields.apply(to: &environment)
+        fields.warn(context.console)
         guard let token = try tokenOptions.source(context) else { return }
         environment.token = token
         try environment.validate()

@@ -35,6 +35,7 @@ struct EnvEdit: AsyncParsableCommand {
         try await context.withStore { store in
             let changed = try await store.updateEnvironment(named: name) { environment in
                 try fields.apply(to: &environment)
+                fields.warn(context.console)
                 for key in unsetVar {
                     guard environment.variables.removeValue(forKey: key) != nil else {
                         throw InputError("--unset-var \(key): environment '\(name)' has no such variable")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SalvoCore
 
 /// The fields of an environment other than its token, shared by `env add` and `env edit`.
@@ -41,6 +42,16 @@ struct EnvironmentOptions: ParsableArguments {
         baseURL != nil || auth != nil || !variables.isEmpty || guardWindow != nil || guardRule != nil
             || insecure != nil
             || trailingSlash != nil
+    }
+
+    /// Warns of a base URL that names the API's path: salvo adds `/api/v1.1/METHOD` itself.
+    func warn(_ console: Console) {
+        guard let baseURL, var path = URLComponents(string: baseURL)?.path else { return }
+        while path.hasSuffix("/") { path.removeLast() }
+        guard path.hasSuffix("/api/v1.1") else { return }
+        console.warn(
+            "the base URL ends in /api/v1.1, which salvo adds itself: launches would go to .../api/v1.1/api/v1.1/...;"
+                + " give the platform's address without it")
     }
 
     /// Applies the given flags to `environment`, checking each.

@@ -69,8 +69,11 @@ struct Replay: AsyncParsableCommand {
             let service = ReplayService(context: context.runner(store))
             guard let runID else {
                 if launch.dryRun {
-                    Self.printDryRun(
-                        [try await service.previewLaunch(id!, environmentName: env)], pretty: true, console: console)
+                    let preview = try await service.previewLaunch(id!, environmentName: env, force: launch.force)
+                    Self.printDryRun([preview.attempt], pretty: true, console: console)
+                    if let hit = preview.skippedFor {
+                        console.note("the guard would skip it: \(hit.reason); --force sends it")
+                    }
                     return .success
                 }
                 let sent = try await service.replayLaunch(

@@ -69,7 +69,14 @@ struct EditorSession {
     /// Runs `$VISUAL`, `$EDITOR` or `vi` on `path` through the shell (so `EDITOR="code --wait"` works) with
     /// the terminal attached, and returns its exit status.
     private func runEditor(on path: String) throws -> Int32 {
-        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
+        let chosen = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty }
+        // vi on no terminal reads nothing and fails: with no editor chosen and no terminal, say what to do.
+        guard chosen != nil || isatty(STDIN_FILENO) == 1 else {
+            throw CommandError(
+                "no editor: set $EDITOR (or $VISUAL), or edit with flags: `salvo request edit NAME --email ...`"
+                    + " (`salvo request edit --help` lists them)")
+        }
+        let editor = chosen ?? "vi"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "\(editor) \"$1\"", "salvo-editor", path]

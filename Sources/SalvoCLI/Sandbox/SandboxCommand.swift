@@ -105,9 +105,10 @@ struct SandboxCommand: AsyncParsableCommand {
         let console = context.console
         let host = configuration.host
         try await SandboxServer.run(configuration) { port in
-            console.out("salvo sandbox listening on http://\(host):\(port)")
+            let url = SandboxServer.url(host: host, port: port)
+            console.out("salvo sandbox listening on \(url)")
             if let generated { console.out("token \(generated)") }
-            console.note("launch log: http://\(host):\(port)/_sandbox/launches; Ctrl-C stops the sandbox")
+            console.note("launch log: \(url)/_sandbox/launches; Ctrl-C stops the sandbox")
         }
         console.note("sandbox stopped")
     }

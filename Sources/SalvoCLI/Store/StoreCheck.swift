@@ -1,4 +1,6 @@
 import ArgumentParser
+import SalvoSQLite
+import SalvoStorage
 
 /// `salvo store check`.
 struct StoreCheck: AsyncParsableCommand {
@@ -12,8 +14,18 @@ struct StoreCheck: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext(global)
-        let (problems, notes) = try await context.withStore { store in
-            (try await store.check(), try await store.serverNotes())
+        let problems: [String]
+        let notes: [String]
+        do {
+            (problems, notes) = try await context.withStore { store in
+                (try await store.check(), try await store.serverNotes())
+            }
+        } catch StoreError.corrupt(let path, _), StoreError.notADatabase(let path) {
+            // Too damaged to open as a store: SQLite's own findings, read-only.
+            SQLiteStore.findings(at: path).forEach(context.console.out)
+            throw CommandError(
+                "the store \(path) is damaged; restore it from a backup (the ledger's checkpoints tell which is "
+                    + "intact: `salvo audit verify`)", status: .store)
         }
         notes.forEach(context.console.out)
         guard problems.isEmpty else {

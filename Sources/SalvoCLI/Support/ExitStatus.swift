@@ -28,6 +28,8 @@ enum ExitStatus: Int32 {
           4  the store: missing, locked past the timeout, corrupt, unreadable,
              or written by a newer salvo; or a report that could not be
              written after launches went out
+          130  a second Ctrl-C left at once; `salvo run --resume RUN` finishes
+             the run
         """
 
     /// The code for an error that ended a command.

@@ -54,7 +54,8 @@ public struct ImportBundle: Sendable {
     public static func read(_ text: String) throws(InputError) -> ImportBundle {
         let document: JSONValue
         do {
-            document = try JSONParser.parse(text)
+            // A byte order mark, as Windows editors write one: Newman reads such files, so does salvo.
+            document = try JSONParser.parse(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         } catch {
             throw InputError.invalidJSON(in: "the file", error)
         }
@@ -67,6 +68,11 @@ public struct ImportBundle: Sendable {
         if root["salvo"] != nil { return try SalvoBundle.read(root) }
         if root["info"] != nil || root["item"] != nil { return try PostmanCollection.read(root) }
         if root["values"] != nil { return try PostmanEnvironment.read(root) }
+        if root["requests"] != nil, root["order"] != nil || root["folders"] != nil {
+            throw InputError(
+                "the file is a Postman collection in format v1, which salvo does not read: in Postman, export the "
+                    + "collection again as Collection v2.1")
+        }
         throw InputError(
             "the file is not a salvo bundle (no \"salvo\" key), a Postman collection (no \"info\") "
                 + "or a Postman environment (no \"values\")")
