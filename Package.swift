@@ -118,7 +118,8 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         // Commands run in process, their output pinned in golden files (`make golden` re-records them).
-        .testTarget(name: "SalvoCLITests", dependencies: ["SalvoCLI", "SalvoSandbox"], exclude: ["Golden"]),
+        .testTarget(
+            name: "SalvoCLITests", dependencies: ["SalvoCLI", "SalvoRunner", "SalvoSandbox"], exclude: ["Golden"]),
         // What the tests share: a throwaway PostgreSQL cluster, child processes waited for without signals.
         .target(name: "SalvoTestSupport", path: "Tests/SalvoTestSupport"),
         // One conformance suite, run against every backend.

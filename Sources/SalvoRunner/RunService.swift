@@ -194,8 +194,10 @@ public struct RunService: Sendable {
         let producer = LaunchProducer(
             spec: spec, planner: planner, runID: id, resuming: true, unguarded: record.force, resendStale: force,
             retries: record.retries)
+        // Progress and its ETA count what is left, not the positions already final.
         return try await execution.execute(
-            run: id, total: total, settings: RunSettings(record), live: live, starting: "resuming run \(id)",
+            run: id, total: total - final, settings: RunSettings(record), live: live,
+            starting: "resuming run \(id): \(total - final) of \(total) launch(es) left",
             next: producer.next, resumed: true, alreadyFinal: { producer.alreadyFinal },
             stale: { producer.staleUnknown })
     }

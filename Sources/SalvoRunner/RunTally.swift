@@ -80,6 +80,13 @@ public struct RunProgress: Sendable {
     public var total: Int
     public var seconds: Double
 
+    public init(counts: [LaunchResult: Int], launches: Int, total: Int, seconds: Double) {
+        self.counts = counts
+        self.launches = launches
+        self.total = total
+        self.seconds = seconds
+    }
+
     /// Launches per second; for a shared run, of all its runners since this one joined.
     public var perSecond: Double { pace ?? (seconds > 0 ? Double(launches) / seconds : 0) }
     var pace: Double?

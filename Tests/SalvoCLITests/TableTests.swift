@@ -1,3 +1,4 @@
+import SalvoRunner
 import Testing
 
 @testable import SalvoCLI
@@ -57,5 +58,18 @@ struct TableWidthTests {
         #expect(narrow.contains("…") && narrow.contains("someone.with"), "\(narrow)")
         let piped = table.render(console: Console(capturing: CapturedOutput()))
         #expect(!piped.contains("…") && piped.contains("long detail long detail"))
+    }
+}
+
+@Suite("The progress line on a narrow terminal")
+struct ProgressLineTests {
+    @Test("a line wider than the terminal is cut to stay on one row, so it redraws in place")
+    func narrow() {
+        let progress = RunProgress(counts: [.ok: 1_234], launches: 1_234, total: 100_000, seconds: 2)
+        let line = ProgressLine.line(progress)
+        #expect(line.count > 40 && line.contains("ETA"))
+        let cut = ProgressLine.cut(line, to: 40)
+        #expect(cut.count == 39 && cut.hasSuffix("…") && cut.hasPrefix("1234/100000"))
+        #expect(ProgressLine.cut("short", to: 40) == "short" && ProgressLine.cut(line, to: nil) == line)
     }
 }

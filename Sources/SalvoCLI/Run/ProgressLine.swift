@@ -21,7 +21,12 @@ final class ProgressLine: ProgressDisplay {
                 try? await Task.sleep(for: interval)
                 if Task.isCancelled { break }
                 let line = Self.line(await tally.progress)
-                if live { console.progress("\r\u{1B}[2K" + line) } else { console.note("progress: " + line) }
+                if live {
+                    // A line longer than the terminal wraps, and a redraw clears only its last row: cut it.
+                    console.progress("\r\u{1B}[2K" + Self.cut(line, to: Console.width(of: STDERR_FILENO)))
+                } else {
+                    console.note("progress: " + line)
+                }
             }
         }
         ticker.withLock { $0 = task }
@@ -42,6 +47,12 @@ final class ProgressLine: ProgressDisplay {
         line += "  unknown \(counts[.unknown] ?? 0)  skipped \(counts[.skipped] ?? 0)"
         if let left = progress.secondsLeft { line += "  ETA \(duration(left))" }
         return line
+    }
+
+    /// `line` cut to one cell less than a terminal `width` wide (the cursor stays on the line).
+    static func cut(_ line: String, to width: Int?) -> String {
+        guard let width, width > 1, line.count >= width else { return line }
+        return String(line.prefix(width - 2)) + "…"
     }
 
     static func duration(_ seconds: Double) -> String {
