@@ -88,11 +88,11 @@ struct RunCommand: AsyncParsableCommand {
     var force = false
     @Option(
         help: ArgumentHelp("Finish an interrupted run with its original settings.", valueName: "run"),
-        completion: NameCompletion.runs) var resume: Int64?
+        completion: NameCompletion.openRuns) var resume: Int64?
     @Option(
         help: ArgumentHelp(
             "Add this machine to a shared run going on a team store (with its own --concurrency).", valueName: "run"),
-        completion: NameCompletion.runs)
+        completion: NameCompletion.openRuns)
     var join: Int64?
     @Option(
         help: ArgumentHelp(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SalvoCore
+import SalvoRunner
 import SalvoStorage
 
 /// `salvo runs`: sends and runs, newest first, with their counts.
@@ -64,10 +65,17 @@ struct RunsShow: AsyncParsableCommand {
                 "env       \(info.environment)",
                 "selection \(info.selection.compact)",
                 "settings  \(info.settings.compact)",
-                "data      \(info.dataFile.map { "\($0) (sha256 \(info.dataSHA256 ?? "?"))" } ?? "-")",
+                "data      \(info.dataFile.map { "\(Self.shown(dataFile: $0)) (sha256 \(info.dataSHA256 ?? "?"))" } ?? "-")",
                 "launches  \(RunView.counts(info))",
             ] + (shared.map { SharedRunView.lines($0, info: info, console: context.console) } ?? [])).joined(
                 separator: "\n"))
+    }
+
+    /// A data file's path, said to be standard input's copy when it was one (removed once its run ended).
+    static func shown(dataFile path: String) -> String {
+        guard StandardInputCopy.isCopy(path) else { return path }
+        return FileManager.default.fileExists(atPath: path)
+            ? "standard input, kept at \(path) until the run ends" : "standard input (its copy went when the run ended)"
     }
 }
 

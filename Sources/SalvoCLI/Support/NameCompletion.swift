@@ -13,6 +13,10 @@ enum NameCompletion {
     static let environments = names { store in try store.environments().map(\.name) }
     static let requests = names { store in try store.requests().map(\.name) }
     static let runs = names { store in try store.runs(limit: 200).map { String($0.id) } }
+    /// Runs a resume or a join can take: not finished.
+    static let openRuns = names { store in
+        try store.runs(limit: 200).filter { $0.state != .finished }.map { String($0.id) }
+    }
     static let tags = names { store in try store.requests().flatMap(\.tags) }
     /// Every folder and each of its parents (`--folder` takes sub-folders along).
     static let folders = names { store in
