@@ -55,6 +55,7 @@ struct Quickstart: AsyncParsableCommand {
               salvo send welcome                     # launch again (see the ledger grow)
               salvo request show vk-catalog          # the launch as it is sent, token masked
               salvo history show 1                   # one launch in full
+              salvo report 1 --format html --out run-1.html   # a run's report, for a browser
               salvo env list; salvo request list; salvo audit log
             """)
     }
