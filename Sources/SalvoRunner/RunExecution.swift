@@ -141,6 +141,12 @@ struct RunExecution {
                 })
         context.diagnostics.note(starting)
         for report in live { report.start(run: run) }
+        if resumed, !live.isEmpty {
+            // A resume's report files start with the run so far: killed again, they still hold every launch of the
+            // run (one this resume sends again shows twice, until the run ends and its reports are rewritten).
+            try await store.forEachLaunch(ofRun: run) { launch in for report in live { report.add(launch) } }
+            for report in live { report.flush() }
+        }
         let tally = RunTally(total: total, reports: live)
         // Reports on disk hold every launch that ended up to about a second ago, whatever happens next.
         let flusher = Task {

@@ -48,6 +48,15 @@ final class LiveReport: @unchecked Sendable {
         file.flush()
     }
 
+    /// A launch as the ledger holds it: a resume's reports start with the run so far.
+    func add(_ launch: ReportedLaunch) {
+        file.write(
+            RunReportFormat.record(
+                kind, id: launch.latest.id, attempt: launch.latest.attempt, outcome: launch.reportedOutcome,
+                at: launch.firstTriedAt, number: written))
+        written += 1
+    }
+
     func add(_ launch: FinishedLaunch) {
         file.write(
             RunReportFormat.record(
@@ -90,17 +99,21 @@ public struct RunReportBuilder: Sendable {
         }
         var written = 0
         try await context.store.forEachLaunch(ofRun: run) { launch in
-            let latest = launch.latest
-            let outcome =
-                latest.outcome?.outcome
-                ?? LaunchOutcome(result: .unknown, transportError: "no answer was recorded (the run was stopped)")
             file.write(
                 RunReportFormat.record(
-                    target.kind, id: latest.id, attempt: latest.attempt, outcome: outcome, at: launch.firstTriedAt,
-                    number: written))
+                    target.kind, id: launch.latest.id, attempt: launch.latest.attempt, outcome: launch.reportedOutcome,
+                    at: launch.firstTriedAt, number: written))
             written += 1
         }
         file.write(RunReportFormat.footer(target.kind, run: run, summary: summary, notAttempted: notAttempted))
         try file.close()
+    }
+}
+
+extension ReportedLaunch {
+    /// Its latest attempt's outcome; `unknown` while it has none.
+    var reportedOutcome: LaunchOutcome {
+        latest.outcome?.outcome
+            ?? LaunchOutcome(result: .unknown, transportError: "no answer was recorded (the run was stopped)")
     }
 }

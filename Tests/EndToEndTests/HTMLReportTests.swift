@@ -110,6 +110,31 @@ struct HTMLReportTests {
         #expect(whole > killed && whole < wall - 5, "the six seconds stopped are not counted: \(whole) of \(wall)")
     }
 
+    @Test("a resume killed midway leaves report files that still hold the launches before it")
+    func killedResume() async throws {
+        let sandbox = try await TestSandbox.start { $0.latencyMilliseconds = 30 }
+        defer { Task { await sandbox.stop() } }
+        let work = try await Workspace.prepared(sandbox, rows: 200)
+        let report = work.folder + "/live.json"
+        func ordinals() throws -> Set<Int> {
+            let text = try String(contentsOfFile: report, encoding: .utf8)
+            return Set(text.matches(of: /"ordinal":(\d+)/).compactMap { Int($0.1) })
+        }
+        func killed(after records: Int, _ arguments: [String]) async throws {
+            let (process, _) = try work.spawn(arguments + ["--quiet", "--report", "json=" + report])
+            #expect(await eventually(30) { await sandbox.records().count >= records })
+            try await Task.sleep(for: .milliseconds(1_500))  // the live report is flushed every second
+            process.signal(SIGKILL)
+            _ = await process.exit()
+        }
+        try await killed(after: 20, ["run", "promo", "--data", work.folder + "/rows.csv"])
+        let before = try ordinals()
+        #expect(before.count >= 20, "\(before.count)")
+        try await killed(after: before.count + 20, ["run", "--resume", "1"])
+        let after = try ordinals()
+        #expect(before.isSubset(of: after) && after.count > before.count, "\(before.count) then \(after.count)")
+    }
+
     /// The page without its "report built" line, which says when it was written.
     static func withoutBuildTime(_ page: String) -> String {
         page.split(separator: "\n").filter { !$0.hasPrefix("<dt>report built</dt>") }.joined(separator: "\n")

@@ -80,7 +80,8 @@ public enum HTMLReport {
         page += "</section>\n<section class=\"charts\">\n"
         page += "<figure><figcaption>Latency of answered launches (ms)</figcaption>\n"
         page += HTMLCharts.histogram(overview.latencies) + "</figure>\n"
-        page += "<figure><figcaption>Launches per second over the run</figcaption>\n"
+        page += "<figure><figcaption>Launches per second, from the first launch to the last "
+        page += "(a stretch the run lay stopped shows as a gap; the seconds above leave it out)</figcaption>\n"
         page += HTMLCharts.timeline(overview.timeline, bucketSeconds: overview.bucketSeconds) + "</figure>\n"
         page += "</section>\n"
         if overview.notAttempted > 0 {
