@@ -56,6 +56,11 @@ struct TableWidthTests {
         let narrow = table.render(console: Console(capturing: CapturedOutput(), columns: 60))
         #expect(narrow.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 60 }, "\(narrow)")
         #expect(narrow.contains("…") && narrow.contains("someone.with"), "\(narrow)")
+        let history = Table(
+            headers: ["ID", "AT", "RECIPIENT"],
+            rows: [["1", "2026-12-03T16:43:58.854Z", "someone.with.a.long.address@example.com"]])
+        let cut = history.render(console: Console(capturing: CapturedOutput(), columns: 50))
+        #expect(cut.contains("2026-12-03T16:43:58.854Z") && cut.contains("…"), "a time is kept whole: \(cut)")
         let piped = table.render(console: Console(capturing: CapturedOutput()))
         #expect(!piped.contains("…") && piped.contains("long detail long detail"))
     }

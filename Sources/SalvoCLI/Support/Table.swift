@@ -14,7 +14,7 @@ struct Table {
     func render(console: Console) -> String {
         let cells = [headers] + rows.map { $0.map(Self.shown) }
         var widths = headers.indices.map { column in cells.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
-        if let available = console.columns { Self.fit(&widths, into: available) }
+        if let available = console.columns { Self.fit(&widths, into: available, headers: headers) }
         var lines = cells.map { row in
             let line = row.indices.map { Self.fitted(row[$0], to: widths[$0]) }.joined(separator: " ")
             return String(line.reversed().drop { $0 == " " }.reversed())
@@ -23,12 +23,20 @@ struct Table {
         return lines.joined(separator: "\n")
     }
 
-    /// Narrows the widest columns, a cell at a time, until the table (a space between columns) fits `available`.
-    static func fit(_ widths: inout [Int], into available: Int) {
-        while widths.reduce(widths.count - 1, +) > available,
-            let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > narrowest
-        {
-            widths[widest] -= 1
+    /// Columns cut only once the others are as narrow as they go: an id, a time or a result cut reads wrong.
+    static let kept: Set<String> = ["ID", "RUN", "AT", "STARTED", "KIND", "STATE", "RESULT", "HTTP", "MS"]
+
+    /// Narrows the widest columns, a cell at a time, until the table (a space between columns) fits `available`:
+    /// free-text columns first, then, if still too wide, any.
+    static func fit(_ widths: inout [Int], into available: Int, headers: [String]) {
+        for anyColumn in [false, true] {
+            while widths.reduce(widths.count - 1, +) > available,
+                let widest = widths.indices.filter({ anyColumn || !kept.contains(headers[$0]) })
+                    .max(by: { widths[$0] < widths[$1] }),
+                widths[widest] > narrowest
+            {
+                widths[widest] -= 1
+            }
         }
     }
 
