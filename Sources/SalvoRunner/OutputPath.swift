@@ -32,7 +32,9 @@ public struct OutputPath: Sendable, Equatable {
     /// why not and starts with `flag` written just before the path (such as `--out ` or `--report junit=`).
     public func check(flag: String, sparing storeFiles: [String]) throws {
         guard !isStandardOutput else { return }
-        guard !path.isEmpty else { throw InputError("\(flag) needs a file path, or - for standard output") }
+        guard !path.isEmpty else {
+            throw InputError("\(flag.trimmingCharacters(in: .whitespaces)) needs a file path, or - for standard output")
+        }
         let named = flag + path
         var info = stat()
         if stat(path, &info) == 0 {

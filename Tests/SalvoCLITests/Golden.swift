@@ -20,7 +20,7 @@ enum Golden {
         (#" +\d+ +(Successful operation|Incorrect request)"#, " <ms> $1"),
         (#"HTTP MS +DETAIL"#, "HTTP MS DETAIL"),
         (#"\d+(?:\.\d+)? ms"#, "<n> ms"),
-        (#"\d+\.\d s \(\d+/s\)"#, "<n> s (<n>/s)"),
+        (#"\d+\.\d+ s \(\d+/s\)"#, "<n> s (<n>/s)"),
         (#"time="\d+\.\d+""#, #"time="<n>""#),
         (#"salvo-cli-[0-9A-F-]{36}"#, "<folder>"),
     ]

@@ -15,8 +15,9 @@ struct RunSummaryView {
             "run \(run) \(result.stop == .completed ? "finished" : result.goesOn > 0 ? "goes on" : "stopped"): "
                 + "\(launches) launch(es)"
                 + (result.summary.map { summary in
-                    let pace =
-                        "\(String(format: "%.1f", summary.seconds)) s (\(String(format: "%.0f", summary.perSecond))/s)"
+                    // Two decimals below a second: a short run is not "0.0 s".
+                    let seconds = String(format: summary.seconds < 1 ? "%.2f" : "%.1f", summary.seconds)
+                    let pace = "\(seconds) s (\(String(format: "%.0f", summary.perSecond))/s)"
                     return summary.launches == launches
                         ? " in \(pace)" : " (\(summary.launches) this time, in \(pace))"
                 } ?? ""),
