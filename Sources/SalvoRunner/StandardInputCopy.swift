@@ -54,13 +54,13 @@ public struct StandardInputCopy: Sendable {
             failure = "cannot write \(partial): \(String(cString: strerror(errno)))"
         }
         guard failure == nil, let first else {
-            unlink(partial)
+            StandardInputCopy(path: partial).remove()
             throw InputError("--data -: " + (failure ?? "standard input was empty; pipe the data in"))
         }
         let format = first == UInt8(ascii: "[") ? "json" : first == UInt8(ascii: "{") ? "ndjson" : "csv"
         let path = stem + "." + format
         guard rename(partial, path) == 0 else {
-            unlink(partial)
+            StandardInputCopy(path: partial).remove()
             throw InputError("--data -: cannot write \(path): \(String(cString: strerror(errno)))")
         }
         return StandardInputCopy(path: path)

@@ -68,6 +68,7 @@ struct NewmanHabitsTests {
         let before = try work.dump()
         let empty = try await work.run(["run", "promo", "--data", "-"], stdin: "")
         #expect(empty.status == 2 && empty.stderr.contains("standard input was empty"), "\(empty)")
+        #expect(!FileManager.default.fileExists(atPath: copies), "nothing kept, not even the folder")
         let gap = try await work.run(["run", "promo", "--data", "-"], stdin: "phone\n+70000000002\n")
         #expect(gap.status == 2 && gap.stderr.contains("--data -") && !gap.stderr.contains("stdin-data"), "\(gap)")
         #expect(try work.dump() == before && !FileManager.default.fileExists(atPath: copies), "no copy, no folder")
