@@ -6,6 +6,16 @@ public enum HashChain {
 
     /// SHA-256 of the previous hash, a line break, and the canonical JSON of the entry's fields.
     public static func hash(previous: String, fields: JSONValue) -> String {
-        SHA256Hex.digest(previous + "\n" + fields.canonical)
+        hash(previous: previous) { $0.append(contentsOf: fields.canonical.utf8) }
+    }
+
+    /// SHA-256 of the previous hash, a line break, and the canonical JSON `writeFields` appends.
+    static func hash(previous: String, writeFields: (inout [UInt8]) -> Void) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2048)
+        bytes.append(contentsOf: previous.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        writeFields(&bytes)
+        return SHA256Hex.digest(bytes: bytes)
     }
 }

@@ -19,7 +19,7 @@ extension JSONValue {
         case .object(let members):
             .object(
                 members.map { Member($0.key, $0.value.sortedKeys) }
-                    .sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) })
+                    .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
         case .array(let elements): .array(elements.map(\.sortedKeys))
         default: self
         }
@@ -83,7 +83,7 @@ extension JSONValue {
 
     /// A JSON string: runs of plain bytes copied at once; `"`, `\\`, control characters, DEL and U+2028/U+2029
     /// escaped (the last two for JavaScript readers).
-    private static func writeString(_ text: String, to output: inout [UInt8]) {
+    static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

@@ -7,8 +7,7 @@ public struct LaunchPlan: Sendable {
     public var bodyText: String
     /// What the ledger records before sending.
     public var attempt: LaunchAttempt
-    private let token: String
-    private let mask: String
+    private let masks: TokenMask
 
     /// Plans a launch of `request` (its body already rendered) to `environment` with `token`.
     public static func make(
@@ -22,27 +21,28 @@ public struct LaunchPlan: Sendable {
             LaunchBuilder.prepare(
                 body: body, method: request.method, environment: environment, token: token, requestID: requestID)
         }
-        // Built twice, with the mask and with the token, so the record differs from the wire only where the
-        // token was placed; `masking` then catches any other occurrence (a token pasted into a variable).
         var launch = build(token)
-        let recorded = build(mask)
         let bodyText = launch.body.compact
         launch.headers = framed(launch.headers, url: launch.url, bodyText: bodyText)
-        var plan = LaunchPlan(
-            launch: launch, bodyText: bodyText,
-            attempt: LaunchAttempt(
-                runID: runID, requestID: requestID, tryNumber: 1, requestName: request.name, method: request.method,
-                environment: environment.name, baseURL: environment.baseURL, url: launch.url,
-                identity: LaunchIdentity(body: body, kind: request.kind), dataRow: dataRow, replayOf: replayOf,
-                headers: [], body: "", tokenFingerprint: fingerprint, by: by),
-            token: token, mask: mask)
-        plan.attempt.headers = framed(recorded.headers, url: launch.url, bodyText: bodyText).map {
-            .init(name: $0.name, value: plan.masking($0.value))
+        let masks = TokenMask(token: token, mask: mask)
+        // The record differs from the wire only where the token is: the launch is built once and every
+        // occurrence of the token masked, the place it was put and any other (a token pasted into a variable).
+        // A token too short to search for is masked only where it was put: the launch is built again with the
+        // mask in its place.
+        var recorded = (headers: launch.headers, body: bodyText)
+        if !masks.searches {
+            let masked = build(mask)
+            recorded = (framed(masked.headers, url: launch.url, bodyText: bodyText), masked.body.compact)
         }
-        plan.attempt.body = plan.masking(recorded.body.compact)
-        plan.attempt.environmentUID = environment.uid
-        plan.attempt.requestUID = request.uid
-        return plan
+        var attempt = LaunchAttempt(
+            runID: runID, requestID: requestID, tryNumber: 1, requestName: request.name, method: request.method,
+            environment: environment.name, baseURL: environment.baseURL, url: launch.url,
+            identity: LaunchIdentity(body: body, kind: request.kind), dataRow: dataRow, replayOf: replayOf,
+            headers: recorded.headers.map { .init(name: $0.name, value: masks.apply($0.value)) },
+            body: masks.apply(recorded.body), tokenFingerprint: fingerprint, by: by)
+        attempt.environmentUID = environment.uid
+        attempt.requestUID = request.uid
+        return LaunchPlan(launch: launch, bodyText: bodyText, attempt: attempt, masks: masks)
     }
 
     /// `headers` with the framing headers the HTTP client would otherwise add on its own, decided here so the
@@ -57,7 +57,7 @@ public struct LaunchPlan: Sendable {
 
     /// The authority of an absolute URL: what lies between `scheme://` and the path.
     static func authority(of url: String) -> String {
-        let rest = url.firstRange(of: "://").map { url[$0.upperBound...] } ?? url[...]
+        let rest = url.utf8Offset(of: "://").map { Substring(url.utf8.dropFirst($0 + 3)) } ?? url[...]
         return String(rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" })
     }
 
@@ -67,11 +67,31 @@ public struct LaunchPlan: Sendable {
 
     /// `text` with every occurrence of the token (raw or JSON-escaped) replaced by its mask.
     public func masking(_ text: String) -> String {
-        guard token.count >= Self.minimumMaskedLength else { return text }
-        var masked = text.replacing(token, with: mask)
-        let escaped = JSONValue.escaped(token)
-        if escaped != token { masked = masked.replacing(escaped, with: mask) }
-        return masked
+        masks.apply(text)
+    }
+}
+
+/// A token and the mask the ledger writes in its place.
+struct TokenMask: Sendable {
+    let token: String
+    /// The token as it appears inside a JSON string.
+    let escaped: String
+    let mask: String
+    /// Whether the token is long enough to be searched for in free text (`LaunchPlan.minimumMaskedLength`).
+    let searches: Bool
+
+    init(token: String, mask: String) {
+        self.token = token
+        self.mask = mask
+        escaped = JSONValue.escaped(token)
+        searches = token.count >= LaunchPlan.minimumMaskedLength
+    }
+
+    /// `text` with every occurrence of the token (raw or JSON-escaped) replaced by the mask, byte for byte.
+    func apply(_ text: String) -> String {
+        guard searches else { return text }
+        let masked = text.replacingBytes(of: token, with: mask)
+        return escaped == token ? masked : masked.replacingBytes(of: escaped, with: mask)
     }
 }
 
@@ -158,6 +178,7 @@ extension LaunchPlan {
         let launch = PreparedLaunch(
             url: url, headers: framed(headers(token), url: url, bodyText: bodyText),
             body: (try? JSONParser.parse(bodyText)) ?? .null)
-        return LaunchPlan(launch: launch, bodyText: bodyText, attempt: attempt, token: token, mask: mask)
+        return LaunchPlan(
+            launch: launch, bodyText: bodyText, attempt: attempt, masks: TokenMask(token: token, mask: mask))
     }
 }

@@ -86,19 +86,14 @@ extension LaunchAttempt {
     /// `text` with every `<token fp:...>` mask written `<token>`.
     static func withMasksAlike(_ text: String) -> String {
         let opening = "<token fp:"
-        guard text.contains(opening) else { return text }
-        var result = ""
-        var rest = Substring(text)
-        while let start = rest.firstRange(of: opening) {
-            result += rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].firstIndex(of: ">") else {
-                rest = rest[start.lowerBound...]
-                break
-            }
-            result += "<token>"
-            rest = rest[rest.index(after: end)...]
+        var masks: [Range<Int>] = []
+        var position = 0
+        while let start = text.utf8Offset(of: opening, from: position) {
+            guard let end = text.utf8Offset(of: ">", from: start + opening.utf8.count) else { break }
+            masks.append(start..<end + 1)
+            position = end + 1
         }
-        return result + rest
+        return masks.isEmpty ? text : text.replacingBytes(in: masks, with: "<token>")
     }
 }
 

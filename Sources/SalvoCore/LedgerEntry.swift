@@ -17,7 +17,44 @@ public enum LedgerEntry: Sendable {
 
     /// This entry's hash, chained to `previous`.
     public func hash(previous: String) -> String {
-        HashChain.hash(previous: previous, fields: fields)
+        stored(after: previous).hash
+    }
+
+    /// The entry as a backend stores it after the entry whose hash is `previous`: its columns (`columns`) and
+    /// its hash, the values built once.
+    public func stored(after previous: String) -> (columns: [(name: String, value: Value?)], hash: String) {
+        let values = values
+        let (names, order) =
+            switch self {
+            case .attempt: (Self.attemptColumns, Self.attemptOrder)
+            case .outcome: (Self.outcomeColumns, Self.outcomeOrder)
+            }
+        return (
+            zip(names, values).map { (name: $0, value: $1) },
+            Self.hash(previous: previous, names: names, order: order, values: values)
+        )
+    }
+
+    /// `HashChain.hash` over the canonical JSON of the present columns under their names (keys sorted by their
+    /// bytes), written straight into bytes in the order sorted once per kind.
+    private static func hash(previous: String, names: [String], order: [Int], values: [Value?]) -> String {
+        HashChain.hash(previous: previous) { output in
+            output.append(UInt8(ascii: "{"))
+            var first = true
+            for index in order {
+                guard let value = values[index] else { continue }
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                JSONValue.writeString(names[index], to: &output)
+                output.append(UInt8(ascii: ":"))
+                switch value {
+                case .integer(let number): output.append(contentsOf: String(number).utf8)
+                case .real(let number): JSONValue.writeString(String(number), to: &output)
+                case .text(let text): JSONValue.writeString(text, to: &output)
+                }
+            }
+            output.append(UInt8(ascii: "}"))
+        }
     }
 
     /// A column's value as stored.
@@ -27,69 +64,59 @@ public enum LedgerEntry: Sendable {
         case text(String)
     }
 
-    /// The fields the hash covers, under the ledger's column names: `columns` without the absent ones.
-    public var fields: JSONValue {
-        .object(
-            columns.compactMap { name, value in
-                switch value {
-                case nil: nil
-                case .integer(let number)?: JSONValue.Member(name, .number(String(number)))
-                case .real(let number)?: JSONValue.Member(name, .string(String(number)))
-                case .text(let text)?: JSONValue.Member(name, .string(text))
-                }
-            })
-    }
-
     /// Every column of the entry's kind with its value as stored (nil: NULL), in one order per kind: what a
     /// backend stores, and all its hash covers.
     public var columns: [(name: String, value: Value?)] {
-        var fields = Fields()
+        switch self {
+        case .attempt: zip(Self.attemptColumns, values).map { (name: $0, value: $1) }
+        case .outcome: zip(Self.outcomeColumns, values).map { (name: $0, value: $1) }
+        }
+    }
+
+    /// The columns of an attempt, in the order of `values`.
+    public static let attemptColumns = [
+        "seq", "kind", "at", "run_id", "request_id", "try", "request_name", "method", "environment", "base_url", "url",
+        "trigger_id", "recipient_kind", "recipient", "data_row", "iteration", "ordinal", "replay_of",
+        "request_headers", "request_body", "token_fingerprint", "os_user", "host", "environment_uid", "request_uid",
+        "content_key",
+    ]
+    /// The columns of an outcome, in the order of `values`.
+    public static let outcomeColumns = [
+        "seq", "kind", "at", "run_id", "request_id", "attempt_seq", "result", "http_status", "response_headers",
+        "response_body", "duration_ms", "error_code", "error_text", "transport_error", "duplicate",
+    ]
+    /// The positions of the columns with their names sorted by UTF-8 bytes: the canonical JSON's key order.
+    private static let attemptOrder = sortedOrder(attemptColumns)
+    private static let outcomeOrder = sortedOrder(outcomeColumns)
+
+    private static func sortedOrder(_ names: [String]) -> [Int] {
+        names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
+    }
+
+    /// The values of the entry's columns (nil: NULL), in the order of its kind's column names.
+    private var values: [Value?] {
+        func integer<N: BinaryInteger>(_ value: N?) -> Value? { value.map { .integer(Int64($0)) } }
+        func text(_ value: String?) -> Value? { value.map { .text(LedgerEntry.storable($0)) } }
         switch self {
         case .attempt(let seq, let at, let attempt, let contentKey):
-            fields.integer("seq", seq)
-            fields.text("kind", "attempt")
-            fields.text("at", at)
-            fields.integer("run_id", attempt.runID)
-            fields.text("request_id", attempt.requestID)
-            fields.integer("try", attempt.tryNumber)
-            fields.text("request_name", attempt.requestName)
-            fields.text("method", attempt.method)
-            fields.text("environment", attempt.environment)
-            fields.text("base_url", attempt.baseURL)
-            fields.text("url", attempt.url)
-            fields.text("trigger_id", attempt.identity.trigger)
-            fields.text("recipient_kind", attempt.identity.recipientKind)
-            fields.text("recipient", attempt.identity.recipient)
-            fields.integer("data_row", attempt.dataRow)
-            fields.integer("iteration", attempt.iteration)
-            fields.integer("ordinal", attempt.ordinal)
-            fields.integer("replay_of", attempt.replayOf)
-            fields.text("request_headers", Self.headersText(attempt.headers))
-            fields.text("request_body", attempt.body)
-            fields.text("token_fingerprint", attempt.tokenFingerprint)
-            fields.text("os_user", attempt.by.user)
-            fields.text("host", attempt.by.host)
-            fields.text("environment_uid", attempt.environmentUID)
-            fields.text("request_uid", attempt.requestUID)
-            fields.text("content_key", contentKey)
+            return [
+                integer(seq), text("attempt"), text(at), integer(attempt.runID), text(attempt.requestID),
+                integer(attempt.tryNumber), text(attempt.requestName), text(attempt.method), text(attempt.environment),
+                text(attempt.baseURL), text(attempt.url), text(attempt.identity.trigger),
+                text(attempt.identity.recipientKind), text(attempt.identity.recipient), integer(attempt.dataRow),
+                integer(attempt.iteration), integer(attempt.ordinal), integer(attempt.replayOf),
+                text(Self.headersText(attempt.headers)), text(attempt.body), text(attempt.tokenFingerprint),
+                text(attempt.by.user), text(attempt.by.host), text(attempt.environmentUID), text(attempt.requestUID),
+                text(contentKey),
+            ]
         case .outcome(let seq, let at, let runID, let requestID, let attemptSeq, let outcome):
-            fields.integer("seq", seq)
-            fields.text("kind", "outcome")
-            fields.text("at", at)
-            fields.integer("run_id", runID)
-            fields.text("request_id", requestID)
-            fields.integer("attempt_seq", attemptSeq)
-            fields.text("result", outcome.result.rawValue)
-            fields.integer("http_status", outcome.httpStatus)
-            fields.text("response_headers", Self.headersText(outcome.headers))
-            fields.text("response_body", outcome.body)
-            fields.real("duration_ms", outcome.durationMilliseconds)
-            fields.integer("error_code", outcome.errorCode)
-            fields.text("error_text", outcome.errorText)
-            fields.text("transport_error", outcome.transportError)
-            fields.integer("duplicate", outcome.duplicate ? 1 : 0)
+            return [
+                integer(seq), text("outcome"), text(at), integer(runID), text(requestID), integer(attemptSeq),
+                text(outcome.result.rawValue), integer(outcome.httpStatus), text(Self.headersText(outcome.headers)),
+                text(outcome.body), .real(outcome.durationMilliseconds), integer(outcome.errorCode),
+                text(outcome.errorText), text(outcome.transportError), integer(outcome.duplicate ? 1 : 0),
+            ]
         }
-        return fields.columns
     }
 
     /// Headers as the ledger stores them: a JSON array of `[name, value]` pairs.
@@ -110,22 +137,6 @@ public enum LedgerEntry: Sendable {
 
     /// Text as the ledger stores it: each NUL as U+FFFD.
     static func storable(_ text: String) -> String {
-        text.utf8.contains(0) ? text.replacing("\u{0}", with: "\u{FFFD}") : text
-    }
-
-    private struct Fields {
-        var columns: [(name: String, value: Value?)] = []
-
-        mutating func integer<N: BinaryInteger>(_ name: String, _ value: N?) {
-            columns.append((name, value.map { .integer(Int64($0)) }))
-        }
-
-        mutating func real(_ name: String, _ value: Double) {
-            columns.append((name, .real(value)))
-        }
-
-        mutating func text(_ name: String, _ value: String?) {
-            columns.append((name, value.map { .text(LedgerEntry.storable($0)) }))
-        }
+        text.replacingBytes(of: "\u{0}", with: "\u{FFFD}")
     }
 }

@@ -11,18 +11,26 @@ public enum Template {
 
     /// Splits `text` into literal text and variables. `path` names where the text is, for the error message.
     public static func segments(of text: String, at path: String = "") throws(TemplateError) -> [Segment] {
+        // Over UTF-8 offsets: `{{` and `}}` are ASCII, so every cut falls between whole characters.
+        let bytes = text.utf8
+        func piece(_ range: Range<Int>) -> Substring {
+            Substring(
+                bytes[
+                    bytes.index(
+                        bytes.startIndex, offsetBy: range.lowerBound)..<bytes.index(
+                            bytes.startIndex, offsetBy: range.upperBound)])
+        }
         var segments: [Segment] = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            if open.lowerBound > rest.startIndex { segments.append(.text(String(rest[..<open.lowerBound]))) }
-            let afterOpen = rest[open.upperBound...]
-            guard let close = afterOpen.range(of: "}}") else { throw .unclosed(path: path, text: text) }
-            let name = afterOpen[..<close.lowerBound].trimmingSpaces
+        var position = 0
+        while let open = text.utf8Offset(of: "{{", from: position) {
+            if open > position { segments.append(.text(String(piece(position..<open)))) }
+            guard let close = text.utf8Offset(of: "}}", from: open + 2) else { throw .unclosed(path: path, text: text) }
+            let name = piece(open + 2..<close).trimmingSpaces
             guard isVariableName(name) else { throw .invalidName(path: path, name: String(name)) }
             segments.append(.variable(String(name)))
-            rest = afterOpen[close.upperBound...]
+            position = close + 2
         }
-        if !rest.isEmpty { segments.append(.text(String(rest))) }
+        if position < bytes.count { segments.append(.text(String(piece(position..<bytes.count)))) }
         return segments
     }
 

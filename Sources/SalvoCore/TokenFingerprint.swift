@@ -29,7 +29,12 @@ public struct TokenFingerprinter: Sendable {
 /// SHA-256 as lower-case hex, for hash chains and file digests.
 public enum SHA256Hex {
     public static func digest(_ text: String) -> String {
-        hex(SHA256.hash(data: Data(text.utf8)))
+        var text = text
+        return text.withUTF8 { hex(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
+    }
+
+    public static func digest(bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
     }
 
     /// Lower-case hex of `bytes`, without `String(format:)` (this is on the ledger's hot path).

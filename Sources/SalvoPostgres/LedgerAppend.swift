@@ -9,7 +9,7 @@ import SalvoStorage
 struct LedgerAppend {
     private var seq: Int64
     private var hash: String
-    private var pending: [(entry: LedgerEntry, previous: String, hash: String)] = []
+    private var pending: [(columns: [(name: String, value: LedgerEntry.Value?)], previous: String, hash: String)] = []
     private var moved = false
 
     /// Locks the ledger's head row until the caller's transaction ends: writers on many machines append one after
@@ -29,9 +29,8 @@ struct LedgerAppend {
     /// it is written by the next `flush` or `finish`. Returns its number.
     mutating func append(_ entry: (Int64) -> LedgerEntry) -> Int64 {
         seq += 1
-        let numbered = entry(seq)
-        let next = numbered.hash(previous: hash)
-        pending.append((numbered, hash, next))
+        let (columns, next) = entry(seq).stored(after: hash)
+        pending.append((columns, hash, next))
         hash = next
         moved = true
         return seq
@@ -43,7 +42,7 @@ struct LedgerAppend {
             var statement = SQLStatement()
             let tuples = pending[start..<min(start + Self.rowsPerStatement, pending.count)].map { row in
                 var values: [String: String] = [:]
-                for (name, value) in row.entry.columns {
+                for (name, value) in row.columns {
                     let cast = PostgresStore.jsonColumns.contains(name) ? "::json" : ""
                     switch value {
                     case nil: break

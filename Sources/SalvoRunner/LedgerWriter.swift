@@ -10,7 +10,8 @@ actor LedgerWriter {
         []
     private var outcomes: [(attempt: Int64, outcome: LaunchOutcome)] = []
     private var committing = false
-    private var outcomeTimerSet = false
+    /// The number of commits made when the waiting outcomes' timer was set; nil when none is set.
+    private var outcomeTimer: Int?
     private var idle: [CheckedContinuation<Void, Never>] = []
     private var batchWaiters: [(batch: Int, continuation: CheckedContinuation<Void, Never>)] = []
     /// The first write failure; once set, every later submission fails with it.
@@ -44,11 +45,14 @@ actor LedgerWriter {
         outcomes.append((attempt, outcome))
         // While a batch commits, what is queued now goes in the one after it.
         let batch = committedBatches + (committing ? 2 : 1)
-        guard !committing, !outcomeTimerSet else { return batch }
-        outcomeTimerSet = true
+        guard !committing, outcomeTimer == nil else { return batch }
+        let timer = committedBatches
+        outcomeTimer = timer
         Task {
             try? await Task.sleep(for: Self.outcomeDelay)
-            outcomeTimerSet = false
+            // A commit since (an attempt's) carried the outcomes that were waiting: nothing is committed alone.
+            guard outcomeTimer == timer else { return }
+            outcomeTimer = nil
             startCommitting()
         }
         return batch
@@ -92,6 +96,7 @@ actor LedgerWriter {
         while !attempts.isEmpty || !outcomes.isEmpty {
             let batch = attempts
             let done = outcomes
+            outcomeTimer = nil
             attempts.removeAll(keepingCapacity: true)
             outcomes.removeAll(keepingCapacity: true)
             do {

@@ -125,7 +125,7 @@ extension SQLiteStore {
     func appendOutcome(_ db: Database, of attempt: Int64, _ outcome: LaunchOutcome) throws -> Int64 {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT request_id, run_id FROM ledger WHERE seq = ? AND kind = 'attempt'",
+                db.cachedStatement(sql: "SELECT request_id, run_id FROM ledger WHERE seq = ? AND kind = 'attempt'"),
                 arguments: [attempt])
         else { throw StoreError.failed(path: path, detail: "no attempt #\(attempt) in the ledger") }
         let (at, runID, requestID): (String, Int64, String) = (now, row["run_id"], row["request_id"])
@@ -142,24 +142,34 @@ extension SQLiteStore {
         let seq = (last?["seq"] as Int64? ?? 0) + 1
         let previous = last?["hash"] as String? ?? HashChain.genesis
         let numbered = entry(seq)
-        let columns = numbered.columns
-        let names = columns.map(\.name) + ["prev_hash", "hash"]
+        let (columns, hash) = numbered.stored(after: previous)
         // One statement per row shape (attempt, outcome), prepared once per connection.
-        let insert = try db.cachedStatement(
-            sql:
-                "INSERT INTO ledger (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
-        )
-        let values: [DatabaseValue] = columns.map { column in
+        let insert: Statement
+        switch numbered {
+        case .attempt: insert = try db.cachedStatement(sql: Self.insertAttempt)
+        case .outcome: insert = try db.cachedStatement(sql: Self.insertOutcome)
+        }
+        var values: [(any DatabaseValueConvertible)?] = columns.map { column in
             switch column.value {
-            case nil: .null
-            case .integer(let number)?: number.databaseValue
-            case .real(let number)?: number.databaseValue
-            case .text(let text)?: text.databaseValue
+            case nil: nil
+            case .integer(let number)?: number
+            case .real(let number)?: number
+            case .text(let text)?: text
             }
         }
-        try insert.execute(
-            arguments: StatementArguments(
-                values + [previous.databaseValue, numbered.hash(previous: previous).databaseValue]))
+        values += [previous, hash]
+        insert.setUncheckedArguments(StatementArguments(values))
+        try insert.execute()
         return seq
+    }
+
+    private static let insertAttempt = insertLedger(LedgerEntry.attemptColumns)
+    private static let insertOutcome = insertLedger(LedgerEntry.outcomeColumns)
+
+    /// The statement that inserts a row of `columns`, then its chain's `prev_hash` and `hash`.
+    private static func insertLedger(_ columns: [String]) -> String {
+        let names = columns + ["prev_hash", "hash"]
+        return
+            "INSERT INTO ledger (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
     }
 }

@@ -34,7 +34,10 @@ struct LedgerHashTests {
         try store.addEnvironment(.sample())
         let environment = try store.environment(named: "prod")
         let run = try store.startRun(RunStart(kind: .send, environment: "prod", record: RunRecord()))
-        let body: JSONValue = ["id": 1, "matching": "phone", "phone": "+79000000000\u{0}", "crm": "007"]
+        let body: JSONValue = [
+            "id": 1, "matching": "phone", "phone": "+79000000000\u{0}", "crm": "007",
+            "note": "quote \" backslash \\ line\u{2028}tab\t\u{1} é 🙂 \u{7F}",
+        ]
         var plan = LaunchPlan.make(
             request: LaunchRequest(name: "w", kind: .trigger, method: LaunchRequest.triggerMethod, body: body),
             body: body, environment: environment, token: "secret-token", fingerprinter: store.fingerprinter,
