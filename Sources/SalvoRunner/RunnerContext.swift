@@ -27,7 +27,7 @@ public struct RunnerContext: Sendable {
     public init(
         store: any Storage, author: Operator, environment: [String: String], diagnostics: any Diagnostics,
         standardOutput: @escaping @Sendable () -> OutputFile, clock: @escaping @Sendable () -> Date = { Date() },
-        newRequestID: @escaping @Sendable () -> String = RequestID.random
+        newRequestID: @escaping @Sendable () -> String = { RequestID.random() }
     ) {
         self.standardOutput = standardOutput
         self.store = store

@@ -4,24 +4,33 @@ import SalvoCore
 import SalvoStorage
 
 extension HistoryFilter {
-    /// The filter as SQL conditions on the attempt `a` and its outcome `o`, with their arguments. A request or
-    /// environment is matched by its identity, so launches made under an earlier name are found (attempts
-    /// recorded before identities existed, by name).
-    func conditions(_ db: Database) throws -> ([String], StatementArguments) {
-        var conditions = ["a.kind = 'attempt'"]
-        var arguments: StatementArguments = []
+    /// The filter as SQL on the attempt `a` and its outcome `o`: alternatives that never overlap, each a list of
+    /// conditions with their arguments that an index can serve on its own (an OR across columns makes SQLite read
+    /// the whole ledger). A request or environment is matched by its identity, so launches made under an earlier
+    /// name are found, and attempts recorded before identities existed by name: those are two alternatives.
+    func alternatives(_ db: Database) throws -> [(conditions: [String], arguments: StatementArguments)] {
+        var alternatives: [(conditions: [String], arguments: StatementArguments)] = [(["a.kind = 'attempt'"], [])]
         func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
             guard let value else { return }
-            conditions.append(condition)
-            arguments += [value]
+            for index in alternatives.indices {
+                alternatives[index].conditions.append(condition)
+                alternatives[index].arguments += [value]
+            }
         }
         func entity(_ name: String?, table: String, uid column: String, name nameColumn: String) throws {
             guard let name else { return }
             guard
                 let uid = try String.fetchOne(db, sql: "SELECT uid FROM \(table) WHERE name = ?", arguments: [name])
             else { return add("a.\(nameColumn) = ?", name) }
-            conditions.append("(a.\(column) = ? OR (a.\(column) IS NULL AND a.\(nameColumn) = ?))")
-            arguments += [uid, name]
+            alternatives = alternatives.flatMap { alternative in
+                [
+                    (alternative.conditions + ["a.\(column) = ?"], alternative.arguments + [uid]),
+                    (
+                        alternative.conditions + ["a.\(column) IS NULL", "a.\(nameColumn) = ?"],
+                        alternative.arguments + [name]
+                    ),
+                ]
+            }
         }
         try entity(request, table: "requests", uid: "request_uid", name: "request_name")
         try entity(environment, table: "environments", uid: "environment_uid", name: "environment")
@@ -31,7 +40,20 @@ extension HistoryFilter {
         add("a.recipient = ?", recipient)
         add("a.run_id = ?", runID)
         add("a.seq > ?", after)
-        return (conditions, arguments)
+        return alternatives
+    }
+
+    /// The alternatives as one list of conditions (joined by OR when there are several), for a read of every match.
+    func conditions(_ db: Database) throws -> ([String], StatementArguments) {
+        let alternatives = try alternatives(db)
+        guard alternatives.count > 1 else { return (alternatives[0].conditions, alternatives[0].arguments) }
+        return (
+            [
+                "(" + alternatives.map { "(\($0.conditions.joined(separator: " AND ")))" }.joined(separator: " OR ")
+                    + ")"
+            ],
+            alternatives.reduce(into: StatementArguments()) { $0 += $1.arguments }
+        )
     }
 }
 
@@ -39,17 +61,33 @@ extension SQLiteStore {
     /// Launches, newest first (oldest first after `filter.after`).
     public func history(_ filter: HistoryFilter) throws -> [HistoryLine] {
         try read { db in
-            var (conditions, arguments) = try filter.conditions(db)
-            conditions.append("a.try = 1")
-            arguments += [filter.limit]
-            let order = filter.after == nil ? "DESC" : "ASC"
-            return try Row.fetchAll(
-                db,
-                sql:
-                    "\(Self.historySelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.seq \(order) LIMIT ?",
-                arguments: arguments
-            ).map(Self.historyLine(from:))
+            try Row.fetchAll(
+                db, Self.historyRequest(filter.alternatives(db), newestFirst: filter.after == nil, limit: filter.limit)
+            )
+            .map(Self.historyLine(from:))
         }
+    }
+
+    /// The history query of `alternatives`: each read in `seq` order up to `limit` through its own index, the
+    /// alternatives then merged.
+    static func historyRequest(
+        _ alternatives: [(conditions: [String], arguments: StatementArguments)], newestFirst: Bool, limit: Int
+    ) -> SQLRequest<Row> {
+        let order = newestFirst ? "DESC" : "ASC"
+        var arguments = StatementArguments()
+        let parts = alternatives.map { alternative in
+            arguments += alternative.arguments + [limit]
+            return """
+                \(historySelect) WHERE \((alternative.conditions + ["a.try = 1"]).joined(separator: " AND "))
+                ORDER BY a.seq \(order) LIMIT ?
+                """
+        }
+        guard parts.count > 1 else { return SQLRequest(sql: parts[0], arguments: arguments) }
+        arguments += [limit]
+        return SQLRequest(
+            sql: parts.map { "SELECT * FROM (\($0))" }.joined(separator: " UNION ALL ")
+                + " ORDER BY seq \(order) LIMIT ?",
+            arguments: arguments)
     }
 
     /// The launch that ledger entry `id` (any attempt or outcome of it) belongs to.

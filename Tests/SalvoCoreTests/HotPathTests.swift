@@ -53,7 +53,7 @@ struct HotPathTests {
         #expect(plan.bodyText == #"{"token":"tok","id":1,"email":"tok@x.io"}"#)
     }
 
-    @Test("Request-IDs are lower-case version 4 UUIDs, each new")
+    @Test("Request-IDs are lower-case version 7 UUIDs, each new, in the order they were made")
     func requestIDs() {
         let ids = (0..<1_000).map { _ in RequestID.random() }
         #expect(Set(ids).count == ids.count)
@@ -61,7 +61,11 @@ struct HotPathTests {
             let parts = id.split(separator: "-", omittingEmptySubsequences: false)
             #expect(parts.map(\.count) == [8, 4, 4, 4, 12], "\(id)")
             #expect(id.allSatisfy { "0123456789abcdef-".contains($0) }, "\(id)")
-            #expect(parts[2].first == "4" && "89ab".contains(parts[3].first!), "\(id)")
+            #expect(parts[2].first == "7" && "89ab".contains(parts[3].first!), "\(id)")
         }
+        let earlier = RequestID.random(at: Date(timeIntervalSince1970: 1_800_000_000))
+        let later = RequestID.random(at: Date(timeIntervalSince1970: 1_800_000_000.002))
+        #expect(earlier < later, "a later one sorts after")
+        #expect(earlier.hasPrefix("01a3185c-5000-7"), "the time in milliseconds first: \(earlier)")
     }
 }
