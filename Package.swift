@@ -51,6 +51,8 @@ let package = Package(
                 "SalvoStorage",
                 "SalvoMigrations",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C interface, for the ledger's insert (bound without GRDB's argument boxing).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // The PostgreSQL backend, for a team's shared store: the only module that imports PostgresNIO.

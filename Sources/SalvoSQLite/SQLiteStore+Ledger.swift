@@ -149,17 +149,7 @@ extension SQLiteStore {
         case .attempt: insert = try db.cachedStatement(sql: Self.insertAttempt)
         case .outcome: insert = try db.cachedStatement(sql: Self.insertOutcome)
         }
-        var values: [(any DatabaseValueConvertible)?] = columns.map { column in
-            switch column.value {
-            case nil: nil
-            case .integer(let number)?: number
-            case .real(let number)?: number
-            case .text(let text)?: text
-            }
-        }
-        values += [previous, hash]
-        insert.setUncheckedArguments(StatementArguments(values))
-        try insert.execute()
+        try LedgerInsert.execute(insert, in: db, values: columns.map(\.value) + [.text(previous), .text(hash)])
         return seq
     }
 

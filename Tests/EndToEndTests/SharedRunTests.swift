@@ -114,8 +114,8 @@ struct SharedRunTests {
         let distant = try Workspace(store: "postgres://salvo@127.0.0.1:\(proxy.port)\(url.path)?sslmode=disable")
         distant.environment = ["SB_TOKEN": TestSandbox.token, "SALVO_STORE_TIMEOUT": "4"]
         let (cutOff, cutOutput) = try distant.spawn([
-            "run", "promo", "--data", data, "--chunk-size", "10", "--concurrency", "2", "--timeout", "3", "--lease",
-            "2", "--quiet",
+            "run", "promo", "--data", data, "--chunk-size", "10", "--concurrency", "2", "--timeout", "3", "--retries",
+            "3", "--lease", "2", "--quiet",
         ])
         #expect(await eventually(60) { await sandbox.records().count >= 20 || !cutOff.isRunning }, "\(said(cutOutput))")
         let (other, output) = try work.spawn(["run", "--join", "1", "--concurrency", "2", "--quiet"])
