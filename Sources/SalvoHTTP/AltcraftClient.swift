@@ -13,13 +13,14 @@ public final class AltcraftClient: Sendable {
 
     private let client: HTTPClient
 
-    /// A client for `baseURL` (its scheme and host choose the proxy). `connectTimeout` bounds making a
-    /// connection; each send has its own total timeout.
+    /// A client for `baseURL` (its scheme and host choose the proxy) that keeps up to `connections` connections
+    /// to a host. `connectTimeout` bounds making a connection; each send has its own total timeout.
     public init(
-        baseURL: String, insecure: Bool, connectTimeout: Duration = .seconds(5),
+        baseURL: String, insecure: Bool, connections: Int = 8, connectTimeout: Duration = .seconds(5),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         var configuration = HTTPClient.Configuration(certificateVerification: insecure ? .none : .fullVerification)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connections)
         configuration.timeout = .init(connect: .init(connectTimeout), read: nil)
         if let proxy = ProxySettings.proxy(for: baseURL, environment: environment) {
             configuration.proxy = .server(host: proxy.host, port: proxy.port)

@@ -5,15 +5,21 @@ import Synchronization
 /// connection pool and proxy), made on first use and shut down together.
 public final class AltcraftClients: Sendable {
     private let clients = Mutex<[String: AltcraftClient]>([:])
+    private let connections: Int
 
-    public init() {}
+    /// Clients that keep up to `connections` connections to each host: a run's concurrency, so that every launch
+    /// it has in flight is on the wire (AsyncHTTPClient's own default, 8, queued the rest).
+    public init(connections: Int = 8) {
+        self.connections = connections
+    }
 
     /// The client for launches to `environment`.
     public func client(for environment: Environment) -> AltcraftClient {
         clients.withLock { clients in
             let key = "\(environment.insecure ? "insecure" : "verified") \(environment.baseURL)"
             if let client = clients[key] { return client }
-            let client = AltcraftClient(baseURL: environment.baseURL, insecure: environment.insecure)
+            let client = AltcraftClient(
+                baseURL: environment.baseURL, insecure: environment.insecure, connections: connections)
             clients[key] = client
             return client
         }

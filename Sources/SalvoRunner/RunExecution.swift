@@ -155,7 +155,7 @@ struct RunExecution {
                 await tally.flushReports()
             }
         }
-        let clients = AltcraftClients()
+        let clients = AltcraftClients(connections: settings.concurrency)
         let engine = RunEngine(clients: clients, ledger: store, settings: settings, observer: tally)
         driving.control.attach(engine, run: run, resumable: resumable)
         ending.begin(engine, tally)
