@@ -134,6 +134,32 @@ echo "| Chromium: load and first screen (s) | $(fig html_render 1) | < 5 s | $(v
 echo "| Chromium on an empty page (s) | $(fig html_render_empty 1) | | |"
 cat <<'TAIL'
 
+Where a launch's cost goes now, and why the goals still missed are missed (callgrind over a run of 2,000 at
+concurrency 32 and over one-shot commands, release build, 2026-12-03; "close to the wire"):
+- Per launch about 1.0 M instructions (2.4 M before). The ledger is half of them: SQLite inserting two rows into a
+  table with twelve indexes (22%; five of them keyed by values that land on a random page: the chain's hash, the
+  content key, the recipient, the guard's key), the rows' values and their SHA-256 over about 1.5 KB each (15%),
+  GRDB's transaction (5%). AsyncHTTPClient and NIO are about a quarter (the request, the response's parsing, the
+  event loop's wake-ups), building the launch from its row 10%, Swift's task switches the rest. Both durable
+  entries per launch stay (the promise), so the CPU per launch cannot fall to the server's, which parses a request
+  and writes a line; a lean HTTP/1.1 client on NIOHTTP1 could save part of the client's quarter, at the price of
+  re-proving the classification of a launch as not sent or unknown (never twice) that AsyncHTTPClient's errors
+  give today: not done.
+- Throughput at concurrency 32: salvo, its sandbox and the reference share two cores; the client's CPU per launch
+  (above) bounds it. wrk and k6 send and record nothing.
+- Sequential: each launch waits for its attempt's fsync (median 0.35 ms here, `strace -T`) and its round trip
+  (0.5 ms), then about 0.5 ms of thread hand-offs (the ledger's thread, the event loop, Swift's pool) and CPU. An
+  outcome waiting for company was committed alone when its 5 ms timer fired even if an attempt's commit had
+  carried it: no longer.
+- One-shot commands: `salvo --version` is 24 M instructions, half of them the Swift runtime scanning the binary's
+  about 11,300 protocol conformance descriptors on first casts (Foundation's about 2,400, the standard library's
+  1,800, NIOHTTP2's 550 through AsyncHTTPClient, GRDB's 520; Hummingbird and what only it needs about 5%, so a
+  separate sandbox executable would save about 5% of start-up: not done), a fifth the dynamic loader, and
+  ArgumentParser's reflection over the command. The SQL itself is under a millisecond; `request list` also parses
+  each request's body (13%).
+- History: with a request or an environment filter it read the whole ledger from its newest end (fixed, see the
+  CHANGELOG); the rest of its time is start-up.
+
 Notes:
 - PostgreSQL ledger appends (2026-12-03): a commit used three or four statements per row (lock the head, insert,
   move the head; read the outcome's attempt); now it locks the head once, writes its rows in multi-row INSERTs and

@@ -87,11 +87,13 @@ struct TokenMask: Sendable {
         searches = token.count >= LaunchPlan.minimumMaskedLength
     }
 
-    /// `text` with every occurrence of the token (raw or JSON-escaped) replaced by the mask, byte for byte.
+    /// `text` with every occurrence of the token (JSON-escaped or raw) replaced by the mask, byte for byte. The
+    /// escaped form first: a token that starts with `"` or `\\`, or ends with `\\`, is found raw inside its own
+    /// escaped form, and masking that first would leave part of the escape behind (and the record not JSON).
     func apply(_ text: String) -> String {
         guard searches else { return text }
-        let masked = text.replacingBytes(of: token, with: mask)
-        return escaped == token ? masked : masked.replacingBytes(of: escaped, with: mask)
+        let masked = escaped == token ? text : text.replacingBytes(of: escaped, with: mask)
+        return masked.replacingBytes(of: token, with: mask)
     }
 }
 

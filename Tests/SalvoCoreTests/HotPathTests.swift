@@ -53,6 +53,25 @@ struct HotPathTests {
         #expect(plan.bodyText == #"{"token":"tok","id":1,"email":"tok@x.io"}"#)
     }
 
+    @Test("a token with a quote or a backslash at either end is masked whole where it was put; a resend is the wire")
+    func maskingEscapes() throws {
+        let fingerprinter = TokenFingerprinter(key: Data(repeating: 7, count: 32))
+        let body: JSONValue = ["id": 1, "matching": "email", "email": "a@x.io"]
+        let request = LaunchRequest(name: "w", kind: .trigger, method: LaunchRequest.triggerMethod, body: body)
+        for token in [#"\abcdefg"#, #"abcdefg\"#, #""abcdefg"#, #"\\abcdef"#, #"abc"def\"#] {
+            let environment = Environment(name: "prod", baseURL: "https://example.com", token: .stored(token))
+            let plan = LaunchPlan.make(
+                request: request, body: body, environment: environment, token: token, fingerprinter: fingerprinter,
+                runID: 1, requestID: "r-1", by: Operator(user: "u", host: "h"))
+            let mask = "<token \(fingerprinter.fingerprint(token))>"
+            #expect(
+                plan.attempt.body == #"{"token":"\#(mask)","id":1,"matching":"email","email":"a@x.io"}"#, "\(token)")
+            #expect((try? JSONParser.parse(plan.attempt.body)) != nil, "the record is JSON: \(token)")
+            let again = LaunchPlan.resending(plan.attempt, token: token, fingerprinter: fingerprinter)
+            #expect(again.bodyText == plan.bodyText, "a resend sends the same bytes: \(token)")
+        }
+    }
+
     @Test("Request-IDs are lower-case version 7 UUIDs, each new, in the order they were made")
     func requestIDs() {
         let ids = (0..<1_000).map { _ in RequestID.random() }
