@@ -34,7 +34,7 @@ struct ConcurrencyTests {
     @Test("a command that wrote empties the WAL as it closes: the next process has no old frames to read")
     func walEmptied() async throws {
         let work = try Workspace()
-        for index in 0..<30 {
+        for index in 0..<12 {
             let added = try await work.run([
                 "request", "add", "r\(index)", "--trigger", "1", "--email", "r\(index)@x.io",
             ])
@@ -51,7 +51,7 @@ struct ConcurrencyTests {
         let frames = try String(contentsOfFile: output, encoding: .utf8)
         #expect(status == 0 && frames.split(separator: "|").dropFirst().first == "1", "\(frames)")
         let listed = try await work.salvo("request", "list")
-        #expect(listed.status == 0 && listed.stdout.contains("r29"), "\(listed)")
+        #expect(listed.status == 0 && listed.stdout.contains("r11"), "\(listed)")
         #expect(try await work.salvo("store", "check").status == 0)
     }
 }

@@ -56,14 +56,20 @@ struct NeverTwiceTests {
         // Request-ID it is still answering until then.
         try await Task.sleep(for: .seconds(4.5))
         sandbox.reconfigure { $0.latencyMilliseconds = 0 }
-        let resume = try await work.salvo("run", "--resume", "1", "--quiet")
+        var resume = try await work.salvo("run", "--resume", "1", "--quiet")
+        // A loaded machine can answer after the recorded 2.5 s again: still unknown, resumed again (same Request-ID).
+        var tries = 2
+        while resume.status == 3, tries < 6 {
+            resume = try await work.salvo("run", "--resume", "1", "--quiet")
+            tries += 1
+        }
         #expect(resume.status == 0, "\(resume)")
         let records = await sandbox.records()
-        #expect(records.count == 2)
+        #expect(records.count == tries)
         #expect(Set(records.compactMap(\.requestID)).count == 1, "the same Request-ID")
         #expect(await sandbox.deliveries() == ["b@x.io": 1])
         let history = try await work.history()
-        #expect(history.count == 1 && history[0]["result"] as? String == "ok" && history[0]["tries"] as? Int == 2)
+        #expect(history.count == 1 && history[0]["result"] as? String == "ok" && history[0]["tries"] as? Int == tries)
     }
 
     @Test(
