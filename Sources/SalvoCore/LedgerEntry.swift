@@ -23,29 +23,26 @@ public enum LedgerEntry: Sendable {
     /// The entry as a backend stores it after the entry whose hash is `previous`: its columns (`columns`) and
     /// its hash, the values built once.
     public func stored(after previous: String) -> (columns: [(name: String, value: Value?)], hash: String) {
-        let values = values
-        let (names, order) =
+        let columns = columns
+        let order =
             switch self {
-            case .attempt: (Self.attemptColumns, Self.attemptOrder)
-            case .outcome: (Self.outcomeColumns, Self.outcomeOrder)
+            case .attempt: Self.attemptOrder
+            case .outcome: Self.outcomeOrder
             }
-        return (
-            zip(names, values).map { (name: $0, value: $1) },
-            Self.hash(previous: previous, names: names, order: order, values: values)
-        )
+        return (columns, Self.hash(previous: previous, columns: columns, order: order))
     }
 
     /// `HashChain.hash` over the canonical JSON of the present columns under their names (keys sorted by their
     /// bytes), written straight into bytes in the order sorted once per kind.
-    private static func hash(previous: String, names: [String], order: [Int], values: [Value?]) -> String {
+    private static func hash(previous: String, columns: [(name: String, value: Value?)], order: [Int]) -> String {
         HashChain.hash(previous: previous) { output in
             output.append(UInt8(ascii: "{"))
             var first = true
             for index in order {
-                guard let value = values[index] else { continue }
+                guard let value = columns[index].value else { continue }
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
-                JSONValue.writeString(names[index], to: &output)
+                JSONValue.writeString(columns[index].name, to: &output)
                 output.append(UInt8(ascii: ":"))
                 switch value {
                 case .integer(let number): output.append(contentsOf: String(number).utf8)

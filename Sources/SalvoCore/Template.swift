@@ -14,11 +14,7 @@ public enum Template {
         // Over UTF-8 offsets: `{{` and `}}` are ASCII, so every cut falls between whole characters.
         let bytes = text.utf8
         func piece(_ range: Range<Int>) -> Substring {
-            Substring(
-                bytes[
-                    bytes.index(
-                        bytes.startIndex, offsetBy: range.lowerBound)..<bytes.index(
-                            bytes.startIndex, offsetBy: range.upperBound)])
+            Substring(bytes.dropFirst(range.lowerBound).prefix(range.count))
         }
         var segments: [Segment] = []
         var position = 0

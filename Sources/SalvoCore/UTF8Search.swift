@@ -5,13 +5,13 @@
 /// starts inside a grapheme cluster.
 extension String {
     /// The byte offsets (into `utf8`) of every occurrence of `needle`, left to right, not overlapping.
-    func utf8Ranges(of needle: String, from start: Int = 0) -> [Range<Int>] {
+    func utf8Ranges(of needle: String) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         var text = self
         var needle = needle
         text.withUTF8 { haystack in
             needle.withUTF8 { pattern in
-                var position = start
+                var position = 0
                 while let found = Self.firstOffset(of: pattern, in: haystack, from: position) {
                     ranges.append(found..<found + pattern.count)
                     position = found + pattern.count
@@ -30,14 +30,9 @@ extension String {
         }
     }
 
-    /// Whether `needle` occurs in this text, byte for byte.
-    public func containsBytes(of needle: String) -> Bool {
-        utf8Offset(of: needle) != nil
-    }
-
     /// This text with every occurrence of `needle` (byte for byte) replaced by `replacement`; the text itself,
     /// unchanged and not copied, when there is none.
-    public func replacingBytes(of needle: String, with replacement: String) -> String {
+    func replacingBytes(of needle: String, with replacement: String) -> String {
         let ranges = utf8Ranges(of: needle)
         guard !ranges.isEmpty else { return self }
         return replacingBytes(in: ranges, with: replacement)

@@ -79,18 +79,7 @@ struct HistoryPlanTests {
         let first = try await store.record(outcomes: [], attempts: [attempt("w", "a@x.io", "r-1")])
         _ = try await store.record(outcomes: [(first[0], LaunchOutcome(result: .ok))], attempts: [])
         // An attempt as salvo wrote it before identities existed: no request or environment uid.
-        try await store.pool.write { db in
-            let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")!
-            try db.execute(
-                sql: """
-                    INSERT INTO ledger (seq, kind, at, run_id, request_id, try, request_name, method, environment,
-                        base_url, url, recipient_kind, recipient, request_headers, request_body, token_fingerprint,
-                        os_user, host, prev_hash, hash)
-                    VALUES (?, 'attempt', '2026-11-01T00:00:00.000Z', ?, 'old-1', 1, 'w', 'campaigns/triggers/start',
-                        'prod', 'https://example.com', 'https://example.com/api/v1.1/campaigns/triggers/start',
-                        'email', 'a@x.io', '[]', '{}', 'fp:000000000000', 'old', 'old-host', ?, 'old-hash')
-                    """, arguments: [(last["seq"] as Int64) + 1, run, last["hash"] as String])
-        }
+        try await store.pool.write { db in try StoreFixture.appendLegacyAttempt(db, run: run, hash: "old-hash") }
         _ = try await store.record(outcomes: [], attempts: [attempt("other", "a@x.io", "r-2")])
         _ = try await store.record(outcomes: [], attempts: [attempt("w", "b@x.io", "r-3")])
         return run

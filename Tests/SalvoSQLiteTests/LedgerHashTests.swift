@@ -50,21 +50,11 @@ struct LedgerHashTests {
         _ = try await store.record(outcomes: [(ids[0], outcome)], attempts: [])
         // An attempt as salvo wrote it before content keys and identities existed (no such columns set).
         try await store.pool.write { db in
-            let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")!
-            try db.execute(
-                sql: """
-                    INSERT INTO ledger (seq, kind, at, run_id, request_id, try, request_name, method, environment,
-                        base_url, url, recipient_kind, recipient, request_headers, request_body, token_fingerprint,
-                        os_user, host, prev_hash, hash)
-                    VALUES (?, 'attempt', '2026-11-01T00:00:00.000Z', ?, 'old-1', 1, 'w', 'campaigns/triggers/start',
-                        'prod', 'https://example.com', 'https://example.com/api/v1.1/campaigns/triggers/start',
-                        'email', 'a@x.io', '[]', '{}', 'fp:000000000000', 'old', 'old-host', ?, '')
-                    """, arguments: [(last["seq"] as Int64) + 1, run, last["hash"] as String])
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger ORDER BY seq DESC LIMIT 1")!
+            let row = try StoreFixture.appendLegacyAttempt(db, run: run, hash: "")
             try db.execute(sql: "DROP TRIGGER IF EXISTS ledger_no_update")
             try db.execute(
                 sql: "UPDATE ledger SET hash = ? WHERE seq = ?",
-                arguments: [Self.v1Hash(previous: last["hash"], row: row), row["seq"] as Int64])
+                arguments: [Self.v1Hash(previous: row["prev_hash"], row: row), row["seq"] as Int64])
         }
         let rows = try store.pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM ledger ORDER BY seq") }
         var previous = HashChain.genesis
